@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The README's test command: installs the servers the tests need, builds the solution once,
+# runs every test project, and ends with "tests: N passed, N failed, N skipped".
+# Exits non-zero on any failed test, build error or build warning.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/TestResults"
+rm -rf "$results" && mkdir -p "$results"
+
+say() { printf '== %s\n' "$*"; }
+
+# --- 1. servers from Debian's packages --------------------------------------------------------
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v etcd >/dev/null || missing+=(etcd-server)
+command -v etcdctl >/dev/null || missing+=(etcd-client)
+command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+[ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$results/apt.log" 2>&1
+  status=$?
+  if [ $status -ne 0 ]; then
+    tail -20 "$results/apt.log"
+    echo "test.sh: apt-get install ${missing[*]} failed (exit $status)"
+    echo "tests: 0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+  # Debian starts some services on install; the tests start their own on free ports.
+  for service in redis-server etcd nats-server zookeeper postgresql; do
+    $sudo service "$service" stop >/dev/null 2>&1 || true
+  done
+fi
+
+# Servers left behind by an interrupted earlier run would hold ports and disk.
+cleanup_servers() {
+  pkill -9 -f '/distkit-test/' >/dev/null 2>&1 || true
+  rm -rf "${TMPDIR:-/tmp}/distkit-test"
+}
+cleanup_servers
+
+# --- 2. build once ------------------------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+say "building DistKit.slnx"
+dotnet build DistKit.slnx -c Release -nologo -clp:NoSummary -v:minimal >"$results/build.log" 2>&1
+build_status=$?
+warnings=$(grep -cE ': warning [A-Z]+[0-9]+' "$results/build.log" || true)
+if [ $build_status -ne 0 ] || [ "$warnings" -ne 0 ]; then
+  grep -E ': (error|warning) ' "$results/build.log" | sort -u | head -40
+  echo "test.sh: build failed (exit $build_status, $warnings warnings)"
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+# --- 3. run every test project ------------------------------------------------------------------
+passed=0 failed=0 skipped=0 crashed=()
+for project in tests/*.Tests/*.csproj; do
+  name=$(basename "$project" .csproj)
+  exe="$(dirname "$project")/bin/Release/net10.0/$name.dll"
+  say "running $name"
+  timeout 1800 dotnet "$exe" -noColor -noLogo -result-xml "$results/$name.xml" >"$results/$name.log" 2>&1
+  status=$?
+  grep -E '^\s+\[(FAIL|SKIP)\]|Total:|^\s+(Assert|Expected|Actual|System\.|DistKit\.)' "$results/$name.log" | head -60
+  summary=$(grep -o '<assembly [^>]*>' "$results/$name.xml" 2>/dev/null | head -1)
+  if [ -z "$summary" ]; then
+    crashed+=("$name (exit $status)")
+    tail -30 "$results/$name.log"
+    continue
+  fi
+  attr() { echo "$summary" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(attr passed) f=$(attr failed) s=$(attr skipped) e=$(attr errors)
+  passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0} + ${e:-0})) skipped=$((skipped + ${s:-0}))
+  if [ $status -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ]; then
+    crashed+=("$name (exit $status)")
+  fi
+done
+
+cleanup_servers
+
+if [ ${#crashed[@]} -gt 0 ]; then
+  echo "test.sh: test projects that did not finish cleanly: ${crashed[*]}"
+  failed=$((failed + ${#crashed[@]}))
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ] && [ $skipped -eq 0 ]

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using DistKit.Cli.Conventions;
+using DistKit.Server;
+using DistKit.Server.Settings;
+
+namespace DistKit.Cli.Commands;
+
+/// <summary><c>distkit serve</c>: runs a node in the foreground until SIGTERM or Ctrl+C.</summary>
+internal sealed class ServeCommand : ICommandGroup
+{
+    public Command Build()
+    {
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where embedded engines keep their files (env DISTKIT_DATA_DIR; default ./data)" };
+        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, ';'-separated (env DISTKIT_URLS; default {NodeSettings.DefaultUrls})" };
+        var config = new Option<string?>("--config") { Description = $"Settings file (env DISTKIT_CONFIG; default ./{NodeSettingsLoader.DefaultConfigFile} when present)" };
+
+        var command = new Command("serve", "Run a DistKit node: the HTTP API under /v1, on embedded engines unless configured otherwise");
+        command.Options.Add(dataDir);
+        command.Options.Add(urls);
+        command.Options.Add(config);
+        CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>
+        {
+            var settings = NodeSettingsLoader.Load(
+                new NodeSettingsLoader.Flags
+                {
+                    DataDir = parseResult.GetValue(dataDir),
+                    Urls = parseResult.GetValue(urls),
+                    ConfigFile = parseResult.GetValue(config),
+                },
+                NodeSettingsLoader.ProcessEnvironment());
+
+            await DistKitNode.RunAsync(settings, cancellationToken);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using DistKit.Cli.Client;
+
+namespace DistKit.Cli.Conventions;
+
+/// <summary>
+/// <c>--node</c> and <c>--token</c>, for every command that talks to a node. Defaults come from
+/// <c>DISTKIT_NODE</c> and <c>DISTKIT_TOKEN</c>, then <c>http://127.0.0.1:7070</c>.
+/// </summary>
+public sealed class NodeConnection
+{
+    /// <summary>The node address used when neither <c>--node</c> nor <c>DISTKIT_NODE</c> is given.</summary>
+    public const string DefaultNode = "http://127.0.0.1:7070";
+
+    /// <summary>The <c>--node</c> option.</summary>
+    public Option<string> Node { get; } = new("--node")
+    {
+        Description = $"Node to talk to (env DISTKIT_NODE; default {DefaultNode})",
+        DefaultValueFactory = _ => NonEmpty(Environment.GetEnvironmentVariable("DISTKIT_NODE")) ?? DefaultNode,
+    };
+
+    /// <summary>The <c>--token</c> option.</summary>
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "API token, when the node requires one (env DISTKIT_TOKEN)",
+        DefaultValueFactory = _ => NonEmpty(Environment.GetEnvironmentVariable("DISTKIT_TOKEN")),
+    };
+
+    /// <summary>Adds both options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Node);
+        command.Options.Add(Token);
+    }
+
+    /// <summary>A client for the node the parsed command line names.</summary>
+    public NodeClient CreateClient(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var node = parseResult.GetValue(Node) ?? DefaultNode;
+        if (!Uri.TryCreate(node, UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException(ExitCodes.Usage, $"--node: '{node}' is not a node address; write it as http://HOST:PORT");
+        }
+
+        return new NodeClient(baseAddress, parseResult.GetValue(Token));
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using DistKit.Cli.Commands;
+using DistKit.Cli.Conventions;
+
+namespace DistKit.Cli;
+
+/// <summary>The <c>distkit</c> command line: builds the command tree and runs it.</summary>
+public static class DistKitCli
+{
+    // Every top-level command or group; a new capability adds its group here.
+    private static IEnumerable<ICommandGroup> Groups() =>
+    [
+        new ServeCommand(),
+        new InfoCommand(),
+    ];
+
+    /// <summary>Builds the root command with every group.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("DistKit: IDs, locks, delayed jobs, search, load balancing, configuration and crawling, on one machine or on the engines you run");
+        foreach (var group in Groups())
+        {
+            root.Subcommands.Add(group.Build());
+        }
+
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = BuildRoot();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // One line, not the parser's full help page: the help is one --help away.
+            var command = string.Join(' ', parseResult.CommandResult.Command.Name == root.Name ? ["distkit"] : ["distkit", parseResult.CommandResult.Command.Name]);
+            await stderr.WriteLineAsync($"distkit: {parseResult.Errors[0].Message} (see '{command} --help')");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            // The node shuts down gracefully on SIGTERM/Ctrl+C through the token; give it the host's shutdown time.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(20),
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace DistKit.Server.Http;
+
+/// <summary>Source-generated JSON for the node's own responses: snake_case, as DESIGN.md's API uses.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(Endpoints.NodeInfo))]
+[JsonSerializable(typeof(Endpoints.HealthStatus))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using DistKit.Server.Settings;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DistKit.Server.Tests;
+
+/// <summary>A real node on Kestrel, on a free loopback port, in the test process.</summary>
+internal sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessNode(WebApplication app, Uri address, string dataDir)
+    {
+        _app = app;
+        Address = address;
+        DataDir = dataDir;
+        Http = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+
+    public string DataDir { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a node; <paramref name="extraRoutes"/> lets a test add an endpoint that misbehaves on purpose.</summary>
+    public static async Task<InProcessNode> StartAsync(NodeSettings? settings = null, Action<WebApplication>? extraRoutes = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "distkit-server-tests", Guid.NewGuid().ToString("N"));
+        settings = (settings ?? NodeSettings.Default) with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" };
+        var app = DistKitNode.Build(settings);
+        extraRoutes?.Invoke(app);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InProcessNode(app, new Uri(address), dataDir);
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? token = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(DataDir, recursive: true);
+    }
+}

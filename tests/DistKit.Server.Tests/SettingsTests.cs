@@ -1,0 +1,109 @@
+using DistKit.Server.Settings;
+
+namespace DistKit.Server.Tests;
+
+public sealed class SettingsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("distkit-settings-").FullName;
+
+    private static NodeSettings Load(string? configFile = null, Dictionary<string, string?>? env = null, string? urls = null, string? dataDir = null) =>
+        NodeSettingsLoader.Load(new NodeSettingsLoader.Flags { ConfigFile = configFile, Urls = urls, DataDir = dataDir }, env ?? []);
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Load_Nothing_GivesLoopbackAndEmbeddedDefaults()
+    {
+        var settings = Load(configFile: WriteConfig("{}"));
+        Assert.Equal("http://127.0.0.1:7070", settings.Urls);
+        Assert.Equal("./data", settings.DataDir);
+        Assert.All(Capabilities.Names, c => Assert.Equal("embedded", settings.EngineFor(c)));
+    }
+
+    [Fact]
+    public void Load_FileThenEnvironmentThenFlags_LaterSourceWins()
+    {
+        var file = WriteConfig("""{ "urls": "http://127.0.0.1:1001", "dataDir": "/from/file", "logLevel": "debug", "engines": { "redis": "file-redis:6379" } }""");
+        var env = new Dictionary<string, string?> { ["DISTKIT_URLS"] = "http://127.0.0.1:1002", ["DISTKIT_DATA_DIR"] = "/from/env", ["DISTKIT_REDIS"] = "env-redis:6379" };
+
+        var settings = Load(file, env, urls: "http://127.0.0.1:1003");
+
+        Assert.Equal("http://127.0.0.1:1003", settings.Urls);
+        Assert.Equal("/from/env", settings.DataDir);
+        Assert.Equal("debug", settings.LogLevel);
+        Assert.Equal("env-redis:6379", settings.Engines.Redis);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:notaport", "urls")]
+    [InlineData("ftp://127.0.0.1:21", "urls")]
+    [InlineData("http://127.0.0.1:7070/sub/path", "urls")]
+    [InlineData("http://0.0.0.0:7070", "tokens")]
+    [InlineData("http://*:7070", "tokens")]
+    public void Load_BadOrExposedUrls_NamesTheSetting(string urls, string setting)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(configFile: WriteConfig("{}"), urls: urls));
+        Assert.Equal(setting, e.Setting);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Load_ExposedUrlsWithTokens_Starts()
+    {
+        var settings = Load(configFile: WriteConfig("""{ "tokens": ["a-long-enough-token-123"] }"""), urls: "http://0.0.0.0:7070");
+        Assert.Single(settings.Tokens);
+    }
+
+    [Fact]
+    public void Load_ShortToken_IsRefused()
+    {
+        var env = new Dictionary<string, string?> { ["DISTKIT_TOKENS"] = "short" };
+        var e = Assert.Throws<SettingsException>(() => Load(configFile: WriteConfig("{}"), env: env));
+        Assert.Equal("tokens", e.Setting);
+    }
+
+    [Theory]
+    [InlineData("{ \"urlz\": \"x\" }", "unknown setting 'urlz'")]
+    [InlineData("{ \"urls\": 5 }", "setting 'urls' has the wrong type")]
+    [InlineData("{ \"urls\": ", "not valid JSON")]
+    public void Load_BadFile_SaysWhatIsWrongInOneLine(string json, string expected)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(configFile: WriteConfig(json)));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Load_MissingConfigFile_IsAnError()
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(configFile: Path.Combine(_dir, "absent.json")));
+        Assert.Equal("config", e.Setting);
+    }
+
+    [Theory]
+    [InlineData("{ \"capabilities\": { \"locks\": \"redis\" } }", "capabilities:locks")]
+    [InlineData("{ \"capabilities\": { \"teleport\": \"embedded\" } }", "capabilities:teleport")]
+    [InlineData("{ \"logFormat\": \"xml\" }", "logFormat")]
+    [InlineData("{ \"logLevel\": \"loud\" }", "logLevel")]
+    public void Load_InvalidValue_NamesTheSetting(string json, string setting)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(configFile: WriteConfig(json)));
+        Assert.Equal(setting, e.Setting);
+    }
+
+    [Fact]
+    public void Load_EngineFromEnvironment_EmptyVariableCountsAsUnset()
+    {
+        var env = new Dictionary<string, string?> { ["DISTKIT_REDIS"] = "", ["DISTKIT_ETCD"] = "http://127.0.0.1:2379" };
+        var settings = Load(configFile: WriteConfig("{}"), env: env);
+        Assert.False(settings.Engines.IsConfigured("redis"));
+        Assert.True(settings.Engines.IsConfigured("etcd"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

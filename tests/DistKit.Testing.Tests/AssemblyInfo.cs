@@ -1,0 +1,7 @@
+using DistKit.Testing;
+
+[assembly: AssemblyFixture(typeof(RedisFixture))]
+[assembly: AssemblyFixture(typeof(EtcdFixture))]
+[assembly: AssemblyFixture(typeof(NatsFixture))]
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(ZooKeeperFixture))]
