@@ -1,0 +1,34 @@
+namespace DistKit.Ids.Workers;
+
+/// <summary>
+/// A worker id held by this process. Dispose to give it back; disposing twice is harmless.
+/// </summary>
+public sealed class WorkerIdLease : IAsyncDisposable
+{
+    private readonly Func<ValueTask>? _release;
+    private int _released;
+
+    /// <summary>Creates a lease; <paramref name="release"/> gives the id back, <paramref name="lost"/> fires if it is taken away.</summary>
+    public WorkerIdLease(long workerId, Func<ValueTask>? release, CancellationToken lost = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(workerId);
+        WorkerId = workerId;
+        Lost = lost;
+        _release = release;
+    }
+
+    /// <summary>The worker id.</summary>
+    public long WorkerId { get; }
+
+    /// <summary>Fires when the id can no longer be guaranteed to be this process's own; never fires for static ids.</summary>
+    public CancellationToken Lost { get; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0 && _release is not null)
+        {
+            await _release();
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using DistKit.Core;
+
+namespace DistKit.Ids.Workers;
+
+/// <summary>No worker id could be acquired; the message says why (held elsewhere, none free).</summary>
+public sealed class WorkerIdUnavailableException : DistKitException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkerIdUnavailableException(string message, bool isTransient) : base(message) => IsTransient = isTransient;
+}
