@@ -12,6 +12,8 @@ public static class DistKitCli
     [
         new ServeCommand(),
         new InfoCommand(),
+        new IdCommands(),
+        new BenchCommands(),
     ];
 
     /// <summary>Builds the root command with every group.</summary>
@@ -26,6 +28,20 @@ public static class DistKitCli
         return root;
     }
 
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
+        {
+            if (at is System.CommandLine.Parsing.CommandResult command)
+            {
+                names.Insert(0, command.Parent is null ? "distkit" : command.Command.Name);
+            }
+        }
+
+        return string.Join(' ', names);
+    }
+
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
@@ -34,7 +50,7 @@ public static class DistKitCli
         if (parseResult.Errors.Count > 0)
         {
             // One line, not the parser's full help page: the help is one --help away.
-            var command = string.Join(' ', parseResult.CommandResult.Command.Name == root.Name ? ["distkit"] : ["distkit", parseResult.CommandResult.Command.Name]);
+            var command = CommandPath(parseResult.CommandResult);
             await stderr.WriteLineAsync($"distkit: {parseResult.Errors[0].Message} (see '{command} --help')");
             return ExitCodes.Usage;
         }

@@ -100,6 +100,14 @@ public sealed partial class IdLayout : IEquatable<IdLayout>
     /// <summary>The layout's name (<c>snowflake</c>, or <c>custom</c> for one parsed from a spec).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// A name for files and keys that belong to this layout: the preset's name, or
+    /// <c>custom-</c> and a hash of the spec, the same in every process.
+    /// </summary>
+    public string StorageName => Name != "custom"
+        ? Name
+        : "custom-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ToSpec())))[..12];
+
     /// <summary>Time zero of the time field (UTC).</summary>
     public DateTimeOffset Epoch { get; }
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using DistKit.Server.Endpoints;
 using DistKit.Server.Http;
+using DistKit.Server.Ids;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
@@ -39,11 +40,13 @@ public static class DistKitNode
         // Binding failures become exceptions so the error middleware can explain them, instead of bare 400s.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(_ => new IdService(settings, dataDir));
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<TokenAuthenticationMiddleware>(settings.Tokens);
         NodeEndpoints.Map(app, settings, dataDir);
+        IdEndpoints.Map(app);
         return app;
     }
 

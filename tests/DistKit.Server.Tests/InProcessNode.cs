@@ -12,8 +12,11 @@ internal sealed class InProcessNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessNode(WebApplication app, Uri address, string dataDir)
+    private readonly bool _keepDataDir;
+
+    private InProcessNode(WebApplication app, Uri address, string dataDir, bool keepDataDir)
     {
+        _keepDataDir = keepDataDir;
         _app = app;
         Address = address;
         DataDir = dataDir;
@@ -27,15 +30,17 @@ internal sealed class InProcessNode : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts a node; <paramref name="extraRoutes"/> lets a test add an endpoint that misbehaves on purpose.</summary>
-    public static async Task<InProcessNode> StartAsync(NodeSettings? settings = null, Action<WebApplication>? extraRoutes = null)
+    public static async Task<InProcessNode> StartAsync(NodeSettings? settings = null, Action<WebApplication>? extraRoutes = null, bool keepDataDir = false)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "distkit-server-tests", Guid.NewGuid().ToString("N"));
+        var dataDir = settings is not null && settings.DataDir != NodeSettings.Default.DataDir
+            ? settings.DataDir
+            : Path.Combine(Path.GetTempPath(), "distkit-server-tests", Guid.NewGuid().ToString("N"));
         settings = (settings ?? NodeSettings.Default) with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" };
         var app = DistKitNode.Build(settings);
         extraRoutes?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InProcessNode(app, new Uri(address), dataDir);
+        return new InProcessNode(app, new Uri(address), dataDir, keepDataDir);
     }
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? token = null)
@@ -54,6 +59,9 @@ internal sealed class InProcessNode : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(DataDir, recursive: true);
+        if (!_keepDataDir)
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
     }
 }

@@ -7,4 +7,5 @@ namespace DistKit.Server.Http;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(Endpoints.NodeInfo))]
 [JsonSerializable(typeof(Endpoints.HealthStatus))]
+[JsonSerializable(typeof(Ids.DecodedId))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

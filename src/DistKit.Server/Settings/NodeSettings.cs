@@ -35,6 +35,9 @@ public sealed record NodeSettings
     /// <summary>Least severe level logged: trace, debug, information, warning, error. Env: <c>DISTKIT_LOG_LEVEL</c>. Default: <c>information</c>.</summary>
     public string LogLevel { get; init; } = "information";
 
+    /// <summary>How the node issues ids. Default: a worker id persisted in the data directory, clock policy <c>wait</c>.</summary>
+    public IdSettings Ids { get; init; } = new();
+
     /// <summary>Engine connection strings. Default: none.</summary>
     public EngineSettings Engines { get; init; } = new();
 

@@ -107,8 +107,17 @@ public static class NodeSettingsLoader
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : settings.Tokens;
 
+        var ids = settings.Ids with
+        {
+            Worker = Value(env, "DISTKIT_ID_WORKER") is { } worker
+                ? long.TryParse(worker, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : throw new SettingsException("ids:worker", $"DISTKIT_ID_WORKER='{worker}' is not a worker id (a whole number from 0)")
+                : settings.Ids.Worker,
+            ClockPolicy = Value(env, "DISTKIT_ID_CLOCK_POLICY") ?? settings.Ids.ClockPolicy,
+        };
+
         return settings with
         {
+            Ids = ids,
             Urls = Value(env, "DISTKIT_URLS") ?? settings.Urls,
             DataDir = Value(env, "DISTKIT_DATA_DIR") ?? settings.DataDir,
             LogFormat = Value(env, "DISTKIT_LOG_FORMAT") ?? settings.LogFormat,
@@ -130,7 +139,7 @@ public static class NodeSettingsLoader
         var key = e.Path is { Length: > 2 } p ? p[2..] : null;
         if (key is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return $"unknown setting '{key}'{line}; known: urls, dataDir, tokens, logFormat, logLevel, engines, capabilities";
+            return $"unknown setting '{key}'{line}; known: urls, dataDir, tokens, logFormat, logLevel, engines, capabilities, ids";
         }
 
         return key is not null && e.Message.Contains("could not be converted", StringComparison.Ordinal)

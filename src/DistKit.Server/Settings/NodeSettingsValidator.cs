@@ -39,6 +39,16 @@ internal static class NodeSettingsValidator
                 $"the node would listen beyond loopback ({string.Join(", ", exposed)}) without API tokens; set DISTKIT_TOKENS or 'tokens' in distkit.json, or bind to 127.0.0.1");
         }
 
+        if (!Enum.TryParse<DistKit.Ids.ClockBackwardsPolicy>(settings.Ids.ClockPolicy, ignoreCase: true, out _))
+        {
+            throw new SettingsException("ids:clockPolicy", $"'{settings.Ids.ClockPolicy}' is not one of: wait, fail, logical (env DISTKIT_ID_CLOCK_POLICY)");
+        }
+
+        if (settings.Ids.Worker is < 0)
+        {
+            throw new SettingsException("ids:worker", $"{settings.Ids.Worker} is negative; worker ids start at 0 (env DISTKIT_ID_WORKER)");
+        }
+
         ValidateCapabilities(settings);
     }
 

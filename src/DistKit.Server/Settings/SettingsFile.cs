@@ -18,6 +18,8 @@ internal sealed record SettingsFile
 
     public EngineSettings? Engines { get; init; }
 
+    public IdSettings? Ids { get; init; }
+
     public Dictionary<string, string>? Capabilities { get; init; }
 
     public NodeSettings ToSettings()
@@ -31,6 +33,7 @@ internal sealed record SettingsFile
             LogFormat = LogFormat ?? defaults.LogFormat,
             LogLevel = LogLevel ?? defaults.LogLevel,
             Engines = Engines ?? new EngineSettings(),
+            Ids = Ids ?? new IdSettings(),
             CapabilityEngines = Capabilities ?? new Dictionary<string, string>(),
         };
     }

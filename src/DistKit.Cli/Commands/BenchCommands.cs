@@ -1,0 +1,15 @@
+using System.CommandLine;
+using DistKit.Cli.Bench;
+
+namespace DistKit.Cli.Commands;
+
+/// <summary><c>distkit bench …</c>: end-to-end figures, with the reference measured in the same run.</summary>
+internal sealed class BenchCommands : ICommandGroup
+{
+    public Command Build()
+    {
+        var group = new Command("bench", "Measure DistKit end to end on this machine; every figure comes with its reference from the same run");
+        group.Subcommands.Add(IdsBench.Command());
+        return group;
+    }
+}
