@@ -1,0 +1,173 @@
+namespace DistKit.Core.Leases;
+
+/// <summary>
+/// A held lease. It renews itself every <see cref="LeaseOptions.RenewPeriod"/>; <see cref="Lost"/>
+/// fires when a renewal finds the lease taken, or when no renewal has succeeded by the end of its
+/// validity — before the engine can hand the name to anyone else, since the engine waits
+/// <see cref="LeaseOptions.ClockDrift"/> longer. Dispose to release; disposing twice is harmless.
+/// </summary>
+/// <remarks>Each engine derives one sealed type; this base holds the renewal loop and loss detection, so no engine hand-rolls its own.</remarks>
+public abstract class Lease : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
+    private readonly LeaseOptions _options;
+    private readonly ITimer _expiry;
+    private long _validUntilTimestamp;
+    private Task _renewal = Task.CompletedTask;
+    private int _disposed;
+
+    /// <summary>Creates the handle for a lease the engine granted to a request sent at <paramref name="requestStarted"/> (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
+    protected Lease(string name, string ownerToken, long fencingToken, LeaseOptions options, long requestStarted)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        OwnerToken = ownerToken;
+        FencingToken = fencingToken;
+        _options = options;
+        _time = options.TimeProvider;
+        _validUntilTimestamp = requestStarted + ToTimestampTicks(options.Ttl);
+        _expiry = _time.CreateTimer(_ => MarkLost(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The leased name.</summary>
+    public string Name { get; }
+
+    /// <summary>The random token that identifies this holder to the engine.</summary>
+    public string OwnerToken { get; }
+
+    /// <summary>Strictly greater than the fencing token of every earlier holder of <see cref="Name"/>; pass it to the resource you guard.</summary>
+    public long FencingToken { get; }
+
+    /// <summary>Fires once the lease can no longer be guaranteed to be this holder's.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>How long the lease is guaranteed from now, if no renewal succeeds meanwhile; zero once lost.</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            if (_lost.IsCancellationRequested)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var left = Volatile.Read(ref _validUntilTimestamp) - _time.GetTimestamp();
+            return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(left / (double)_time.TimestampFrequency);
+        }
+    }
+
+    /// <summary>Starts renewal and the validity watch; engines call it once, right after construction.</summary>
+    protected void Start()
+    {
+        ArmExpiry();
+        _renewal = Task.Run(RenewLoopAsync);
+    }
+
+    /// <summary>Extends the lease in the engine if this holder still owns it; false when it does not (taken, expired).</summary>
+    /// <remarks>Throw for transient failures (connection down): the loop retries until the validity runs out.</remarks>
+    protected abstract ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease back in the engine, if this holder still owns it.</summary>
+    protected abstract ValueTask ReleaseCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Releases the engine-side resources of the handle (connections, sessions) after release.</summary>
+    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
+
+    private async Task RenewLoopAsync()
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (!token.IsCancellationRequested && !_lost.IsCancellationRequested)
+            {
+                await Task.Delay(_options.RenewPeriod, _time, token);
+                var started = _time.GetTimestamp();
+                bool stillOurs;
+                try
+                {
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _lost.Token);
+                    stillOurs = await RenewCoreAsync(attempt.Token);
+                }
+                catch (Exception) when (!token.IsCancellationRequested)
+                {
+                    // Transient (engine restarting, connection dropped): keep trying while the lease is valid.
+                    continue;
+                }
+
+                if (!stillOurs)
+                {
+                    MarkLost();
+                    return;
+                }
+
+                Volatile.Write(ref _validUntilTimestamp, started + ToTimestampTicks(_options.Ttl));
+                ArmExpiry();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested || _lost.IsCancellationRequested)
+        {
+            // Disposed or lost.
+        }
+    }
+
+    private void ArmExpiry()
+    {
+        var left = Volatile.Read(ref _validUntilTimestamp) - _time.GetTimestamp();
+        if (left <= 0)
+        {
+            MarkLost();
+            return;
+        }
+
+        _expiry.Change(TimeSpan.FromSeconds(left / (double)_time.TimestampFrequency), Timeout.InfiniteTimeSpan);
+    }
+
+    private void MarkLost()
+    {
+        try
+        {
+            _lost.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Lost after dispose: nobody is listening.
+        }
+    }
+
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>Stops renewing and releases the lease in the engine (best effort); <see cref="Lost"/> fires.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        await _renewal;
+        await _expiry.DisposeAsync();
+        var held = !_lost.IsCancellationRequested;
+        MarkLost();
+        if (held)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+                await ReleaseCoreAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The engine expires it after Ttl + ClockDrift anyway.
+            }
+        }
+
+        await DisposeCoreAsync();
+
+        // The sources are not disposed: Lost stays readable (and cancelled) after dispose, and
+        // neither source owns a timer or wait handle that would need freeing.
+        GC.SuppressFinalize(this);
+    }
+}

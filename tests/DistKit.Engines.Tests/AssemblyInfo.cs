@@ -1,0 +1,5 @@
+using DistKit.Testing;
+
+[assembly: AssemblyFixture(typeof(RedisFixture))]
+[assembly: AssemblyFixture(typeof(EtcdFixture))]
+[assembly: AssemblyFixture(typeof(PostgresFixture))]

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using DistKit.Core.Leases;
+using DistKit.Ids;
+using DistKit.Ids.Workers;
+
+namespace DistKit.Engines.Tests.Leases;
+
+/// <summary>
+/// What every engine's lease must do. One small class per engine supplies a store; a new engine
+/// gets the whole suite, and behaviour cannot drift between engines.
+/// </summary>
+public abstract class LeaseStoreContract
+{
+    protected static readonly LeaseOptions Brief = new() { Ttl = TimeSpan.FromSeconds(1), ClockDrift = TimeSpan.FromMilliseconds(500) };
+
+    /// <summary>A store on its own connection; disposing the connection is how a test makes its holder "crash".</summary>
+    protected abstract Task<(ILeaseStore Store, IAsyncDisposable Connection)> ConnectAsync();
+
+    /// <summary>Takes the lease away behind the holder's back, as an operator or a failover would.</summary>
+    protected abstract Task TakeAwayAsync(ILeaseStore store, Lease lease);
+
+    private static string NewName() => "contract-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact(Timeout = 30_000)]
+    public async Task TryAcquire_FreeName_Grants_HeldName_GivesNull()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        var name = NewName();
+
+        await using var first = await store.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+        var second = await store.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(first);
+        Assert.True(first.FencingToken > 0);
+        Assert.Null(second);
+        Assert.False(first.Lost.IsCancellationRequested);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Release_LetsTheNextHolderIn_WithALargerFencingToken()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        var name = NewName();
+        var tokens = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            var lease = await store.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+            Assert.NotNull(lease);
+            tokens.Add(lease.FencingToken);
+            await lease.DisposeAsync();
+            Assert.True(lease.Lost.IsCancellationRequested);
+            await lease.DisposeAsync();
+        }
+
+        Assert.True(tokens.Zip(tokens.Skip(1)).All(p => p.Second > p.First), string.Join(",", tokens));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Renewal_KeepsTheLeasePastItsTtl()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        var name = NewName();
+        await using var lease = await store.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+        Assert.NotNull(lease);
+
+        await Task.Delay(Brief.EngineTtl * 2.5, TestContext.Current.CancellationToken);
+
+        Assert.False(lease.Lost.IsCancellationRequested);
+        Assert.Null(await store.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken));
+        Assert.True(lease.Remaining > TimeSpan.Zero);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task CrashedHolder_LosesItAtTtl_AndTheNameIsFreeOnlyAfterTtlPlusDrift()
+    {
+        var (holderStore, holderConnection) = await ConnectAsync();
+        var (otherStore, otherConnection) = await ConnectAsync();
+        await using var _ = otherConnection;
+        var name = NewName();
+        var lease = await holderStore.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+        Assert.NotNull(lease);
+        var clock = Stopwatch.StartNew();
+        var lostAt = TimeSpan.Zero;
+        using var onLost = lease.Lost.Register(() => lostAt = clock.Elapsed);
+
+        // The holder's connection dies: renewals fail from here on.
+        await holderConnection.DisposeAsync();
+        Lease? next = null;
+        while (next is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            next = await otherStore.TryAcquireAsync(name, Brief, TestContext.Current.CancellationToken);
+            if (next is null)
+            {
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+            }
+        }
+
+        var freeAt = clock.Elapsed;
+        Assert.NotNull(next);
+        await using (next)
+        {
+            Assert.True(lease.Lost.IsCancellationRequested, "the crashed holder's lease must be marked lost");
+            Assert.InRange(lostAt, TimeSpan.FromMilliseconds(800), Brief.Ttl + TimeSpan.FromMilliseconds(200));
+            Assert.True(freeAt >= Brief.EngineTtl - TimeSpan.FromMilliseconds(100), $"taken over after {freeAt.TotalMilliseconds} ms, before TTL + drift");
+            Assert.True(lostAt < freeAt, "the old holder must know it lost the lease before anyone else can have it");
+            Assert.True(next.FencingToken > lease.FencingToken);
+        }
+
+        await lease.DisposeAsync();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TakenAway_FiresLost()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        await using var lease = await store.TryAcquireAsync(NewName(), Brief, TestContext.Current.CancellationToken);
+        Assert.NotNull(lease);
+        var lost = new TaskCompletionSource();
+        using var onLost = lease.Lost.Register(() => lost.TrySetResult());
+
+        await TakeAwayAsync(store, lease);
+
+        Assert.Same(lost.Task, await Task.WhenAny(lost.Task, Task.Delay(Brief.Ttl * 2, TestContext.Current.CancellationToken)));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task LeasedWorkerIds_AreDistinct_AndRunOut()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        var source = new LeasedWorkerIdSource(store, NewName(), Brief);
+
+        await using var a = await source.AcquireAsync(maxId: 1, TestContext.Current.CancellationToken);
+        await using var b = await source.AcquireAsync(maxId: 1, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(a.WorkerId, b.WorkerId);
+        await Assert.ThrowsAsync<WorkerIdUnavailableException>(async () => await source.AcquireAsync(maxId: 1, TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task GeneratorOnALostLease_StopsIssuing()
+    {
+        var (store, connection) = await ConnectAsync();
+        await using var _ = connection;
+        var scope = NewName();
+        var source = new LeasedWorkerIdSource(store, scope, Brief);
+        await using var worker = await source.AcquireAsync(IdLayout.Snowflake.MaxNode, TestContext.Current.CancellationToken);
+        var generator = new SnowflakeIdGenerator(IdGeneratorOptions.Default with { Node = worker.WorkerId }, worker.Lost);
+        Assert.True(generator.NextId() > 0);
+
+        // Take the worker's lease away through a second holder's view of the same name.
+        var lost = new TaskCompletionSource();
+        using var onLost = worker.Lost.Register(() => lost.TrySetResult());
+        await TakeAwayByNameAsync(store, source.LeaseName(worker.WorkerId));
+        await lost.Task.WaitAsync(Brief.Ttl * 2, TestContext.Current.CancellationToken);
+
+        Assert.Throws<WorkerIdLostException>(() => generator.NextId());
+    }
+
+    /// <summary>Takes away whatever lease holds <paramref name="name"/>.</summary>
+    protected abstract Task TakeAwayByNameAsync(ILeaseStore store, string name);
+}
