@@ -51,7 +51,8 @@ public static class DistKitCli
         {
             // One line, not the parser's full help page: the help is one --help away.
             var command = CommandPath(parseResult.CommandResult);
-            await stderr.WriteLineAsync($"distkit: {parseResult.Errors[0].Message} (see '{command} --help')");
+            var message = string.Join(' ', parseResult.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await stderr.WriteLineAsync($"distkit: {message} (see '{command} --help')");
             return ExitCodes.Usage;
         }
 

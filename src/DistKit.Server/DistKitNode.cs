@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using DistKit.Server.Endpoints;
+using DistKit.Server.Engines;
 using DistKit.Server.Http;
 using DistKit.Server.Ids;
 using DistKit.Server.Settings;
@@ -40,7 +41,8 @@ public static class DistKitNode
         // Binding failures become exceptions so the error middleware can explain them, instead of bare 400s.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(_ => new IdService(settings, dataDir));
+        builder.Services.AddSingleton(_ => new EngineConnections(settings.Engines));
+        builder.Services.AddSingleton(services => new IdService(settings, dataDir, services.GetRequiredService<EngineConnections>()));
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();

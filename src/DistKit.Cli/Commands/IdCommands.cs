@@ -2,9 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using DistKit.Cli.Conventions;
+using DistKit.Core.Leases;
 using DistKit.Ids;
 using DistKit.Ids.Encoding;
 using DistKit.Ids.Workers;
+using DistKit.Server.Engines;
+using DistKit.Server.Settings;
 
 namespace DistKit.Cli.Commands;
 
@@ -64,9 +67,16 @@ internal sealed class IdCommands : ICommandGroup
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the worker id and time mark are kept (env DISTKIT_DATA_DIR; default ./data)" };
         var encoding = EncodingOption("Text form: base10, base32, base36, base58, base62 (default base10)");
         var clock = new Option<ClockBackwardsPolicy>("--clock") { Description = "When the clock steps back: Wait, Fail or Logical (default Wait)", DefaultValueFactory = _ => ClockBackwardsPolicy.Wait };
+        var workerFrom = new Option<string>("--worker-from")
+        {
+            Description = "Where the worker id comes from: file (kept in the data directory), or a lease in redis, etcd or postgres (address from DISTKIT_REDIS, DISTKIT_ETCD, DISTKIT_POSTGRES)",
+            DefaultValueFactory = _ => "file",
+        };
+        workerFrom.AcceptOnlyFromAmong("file", "redis", "etcd", "postgres");
+        var leaseTtl = CliOptions.Duration("--lease-ttl", LeaseOptions.Default.Ttl, "How long an engine-leased worker id outlives this process if it is killed");
 
         var command = new Command("next", "Print new ids, one per line");
-        foreach (var option in new Option[] { count, layout, worker, dataDir, encoding, clock })
+        foreach (var option in new Option[] { count, layout, worker, dataDir, encoding, clock, workerFrom, leaseTtl })
         {
             command.Options.Add(option);
         }
@@ -83,7 +93,11 @@ internal sealed class IdCommands : ICommandGroup
             var directory = Path.Combine(parseResult.GetValue(dataDir) ?? NonEmpty(Environment.GetEnvironmentVariable("DISTKIT_DATA_DIR")) ?? "./data", "ids");
             var name = idLayout.StorageName;
             var workerId = parseResult.GetValue(worker) ?? ParseWorker(Environment.GetEnvironmentVariable("DISTKIT_ID_WORKER"));
-            IWorkerIdSource source = workerId is { } fixedId ? new StaticWorkerIdSource(fixedId) : new FileWorkerIdSource(Path.Combine(directory, name + ".worker"));
+            var from = parseResult.GetValue(workerFrom)!;
+            await using var engines = new EngineConnections(EnginesFromEnvironment());
+            IWorkerIdSource source = workerId is { } fixedId ? new StaticWorkerIdSource(fixedId)
+                : from == "file" ? new FileWorkerIdSource(Path.Combine(directory, name + ".worker"))
+                : new LeasedWorkerIdSource(await LeaseStoreAsync(engines, from), name, LeaseOptions.Default with { Ttl = parseResult.GetValue(leaseTtl) });
 
             await using var lease = await AcquireWithRetryAsync(source, idLayout.MaxNode, cancellationToken);
             using var generator = new SnowflakeIdGenerator(
@@ -271,6 +285,22 @@ internal sealed class IdCommands : ICommandGroup
             {
                 throw new CliException(ExitCodes.TempFail, e.Message);
             }
+        }
+    }
+
+    private static EngineSettings EnginesFromEnvironment() => NodeSettingsLoader.Load(
+        new NodeSettingsLoader.Flags { ConfigFile = null },
+        NodeSettingsLoader.ProcessEnvironment()).Engines;
+
+    private static async Task<ILeaseStore> LeaseStoreAsync(EngineConnections engines, string engine)
+    {
+        try
+        {
+            return await engines.LeaseStoreAsync(engine);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(ExitCodes.Config, $"--worker-from {engine}: {e.Message}");
         }
     }
 

@@ -141,6 +141,20 @@ public abstract class Lease : IAsyncDisposable
     /// <summary>Stops renewing and releases the lease in the engine (best effort); <see cref="Lost"/> fires.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopAsync(release: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Stops renewing without releasing: the engine frees the name only when the lease runs out,
+    /// <see cref="LeaseOptions.ClockDrift"/> after this holder stopped counting on it. For names whose
+    /// next holder must not start before this one's clock has certainly passed (worker ids).
+    /// <see cref="Lost"/> fires; the handle is disposed.
+    /// </summary>
+    public ValueTask AbandonAsync() => StopAsync(release: false);
+
+    private async ValueTask StopAsync(bool release)
+    {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -151,7 +165,7 @@ public abstract class Lease : IAsyncDisposable
         await _expiry.DisposeAsync();
         var held = !_lost.IsCancellationRequested;
         MarkLost();
-        if (held)
+        if (held && release)
         {
             try
             {
@@ -168,6 +182,5 @@ public abstract class Lease : IAsyncDisposable
 
         // The sources are not disposed: Lost stays readable (and cancelled) after dispose, and
         // neither source owns a timer or wait handle that would need freeing.
-        GC.SuppressFinalize(this);
     }
 }

@@ -7,7 +7,7 @@ namespace DistKit.Ids.Workers;
 /// <summary>
 /// Worker ids leased from an engine (Redis, etcd, PostgreSQL — any <see cref="ILeaseStore"/>): each
 /// id is a lease named <c>ids/{scope}/worker/{id}</c>, so two live processes never hold the same
-/// one, and a crashed process's id comes back after the lease's TTL plus clock drift. Right for
+/// one, and a released or crashed process's id comes back only after the lease's TTL plus clock drift. Right for
 /// autoscaled fleets. The lease's <see cref="WorkerIdLease.Lost"/> fires before the engine can
 /// hand the id to anyone else; pass it to the generator as its fence.
 /// </summary>
@@ -34,7 +34,9 @@ public sealed class LeasedWorkerIdSource(ILeaseStore store, string scope, LeaseO
             var lease = await store.TryAcquireAsync(LeaseName(id), _options, cancellationToken);
             if (lease is not null)
             {
-                return new WorkerIdLease(id, () => lease.DisposeAsync(), lease.Lost);
+                // Abandoned, not released: the id returns only after TTL + drift, so a next holder
+                // whose clock runs behind this one cannot issue ids this process already issued.
+                return new WorkerIdLease(id, () => lease.AbandonAsync(), lease.Lost);
             }
         }
 

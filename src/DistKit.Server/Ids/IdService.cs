@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DistKit.Ids;
 using DistKit.Ids.Workers;
+using DistKit.Server.Engines;
 using DistKit.Server.Settings;
 
 namespace DistKit.Server.Ids;
@@ -9,7 +10,7 @@ namespace DistKit.Server.Ids;
 /// The node's generators, one per layout asked for, each with a worker id that outlives restarts
 /// and a time mark in the data directory. Disposed with the node, which records the marks.
 /// </summary>
-internal sealed class IdService(NodeSettings settings, string dataDir) : IAsyncDisposable
+internal sealed class IdService(NodeSettings settings, string dataDir, EngineConnections engines) : IAsyncDisposable
 {
     // Each layout holds a worker id and a file; a caller cannot make the node hold unboundedly many.
     private const int MaxLayouts = 32;
@@ -32,9 +33,10 @@ internal sealed class IdService(NodeSettings settings, string dataDir) : IAsyncD
     private async Task<Entry> CreateAsync(IdLayout layout)
     {
         var name = layout.StorageName;
-        IWorkerIdSource source = settings.Ids.Worker is { } worker
-            ? new StaticWorkerIdSource(worker)
-            : new FileWorkerIdSource(Path.Combine(_directory, name + ".worker"));
+        var engine = settings.EngineFor("ids");
+        IWorkerIdSource source = settings.Ids.Worker is { } worker ? new StaticWorkerIdSource(worker)
+            : engine == EngineNames.Embedded ? new FileWorkerIdSource(Path.Combine(_directory, name + ".worker"))
+            : new LeasedWorkerIdSource(await engines.LeaseStoreAsync(engine), name);
         var lease = await source.AcquireAsync(layout.MaxNode);
         var generator = new SnowflakeIdGenerator(
             new IdGeneratorOptions

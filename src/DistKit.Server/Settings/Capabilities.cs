@@ -12,7 +12,12 @@ public static class Capabilities
 
     private static readonly Dictionary<string, string[]> Served = Names.ToDictionary(
         name => name,
-        _ => new[] { EngineNames.Embedded },
+        name => name switch
+        {
+            // For ids the engine leases the worker ids; the ids themselves never leave the process.
+            "ids" => new[] { EngineNames.Embedded, EngineNames.Redis, EngineNames.Etcd, EngineNames.Postgres },
+            _ => [EngineNames.Embedded],
+        },
         StringComparer.Ordinal);
 
     /// <summary>The engines that can serve <paramref name="capability"/> in this build.</summary>

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using DistKit.Core.Leases;
+using DistKit.Etcd.Leases;
+using DistKit.Postgres.Leases;
+using DistKit.Redis.Leases;
+using DistKit.Server.Settings;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace DistKit.Server.Engines;
+
+/// <summary>
+/// One connection per configured engine, made on first use and shared by every capability, so a
+/// node holds one Redis multiplexer and one PostgreSQL pool however many capabilities use them.
+/// </summary>
+public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<ILeaseStore>>> _leaseStores = new(StringComparer.Ordinal);
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    /// <summary>The lease store of <paramref name="engine"/> (<c>redis</c>, <c>etcd</c>, <c>postgres</c>).</summary>
+    /// <exception cref="InvalidOperationException">The engine has no connection string, or has no lease store.</exception>
+    public Task<ILeaseStore> LeaseStoreAsync(string engine) =>
+        _leaseStores.GetOrAdd(engine, e => new Lazy<Task<ILeaseStore>>(() => CreateLeaseStoreAsync(e))).Value;
+
+    private async Task<ILeaseStore> CreateLeaseStoreAsync(string engine)
+    {
+        var connectionString = engines.ConnectionString(engine)
+            ?? throw new InvalidOperationException($"no {engine} connection is configured (DISTKIT_{engine.ToUpperInvariant()})");
+        switch (engine)
+        {
+            case EngineNames.Redis:
+                var options = ConfigurationOptions.Parse(connectionString);
+
+                // Leases must notice an outage and recover from it, not fail the process at start.
+                options.AbortOnConnectFail = false;
+                var redis = await ConnectionMultiplexer.ConnectAsync(options);
+                Own(redis);
+                return new RedisLeaseStore(redis);
+            case EngineNames.Postgres:
+                var dataSource = NpgsqlDataSource.Create(connectionString);
+                Own(dataSource);
+                return new PostgresLeaseStore(dataSource);
+            case EngineNames.Etcd:
+                var etcd = new EtcdLeaseStore(connectionString.Split(',')[0].Trim());
+                Own(new SyncDisposer(etcd));
+                return etcd;
+            default:
+                throw new InvalidOperationException($"engine '{engine}' has no lease store");
+        }
+    }
+
+    private void Own(IAsyncDisposable resource)
+    {
+        lock (_owned)
+        {
+            _owned.Add(resource);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        List<IAsyncDisposable> owned;
+        lock (_owned)
+        {
+            owned = [.. _owned];
+            _owned.Clear();
+        }
+
+        foreach (var resource in owned)
+        {
+            await resource.DisposeAsync();
+        }
+    }
+
+    private sealed class SyncDisposer(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

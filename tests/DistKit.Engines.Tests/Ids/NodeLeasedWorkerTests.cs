@@ -1,0 +1,44 @@
+using System.Text.Json;
+using DistKit.Ids;
+using DistKit.Server;
+using DistKit.Server.Settings;
+using DistKit.Testing;
+
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace DistKit.Engines.Tests.Ids;
+
+/// <summary>A node whose ids capability uses Redis for worker ids.</summary>
+public sealed class NodeLeasedWorkerTests(RedisFixture redis)
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Node_WithIdsOnRedis_LeasesItsWorkerIdThere_AndReportsIt()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("distkit-node-redis-").FullName;
+        var settings = NodeSettings.Default with
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDir = dataDir,
+            LogLevel = "warning",
+            Engines = new EngineSettings { Redis = redis.ConnectionString },
+            CapabilityEngines = new Dictionary<string, string> { ["ids"] = "redis" },
+        };
+        await using var app = DistKitNode.Build(settings);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        var info = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/info", UriKind.Relative), TestContext.Current.CancellationToken));
+        var ids = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/ids?count=5", UriKind.Relative), TestContext.Current.CancellationToken));
+        var node = IdLayout.Snowflake.Decode(long.Parse(ids.RootElement.GetProperty("ids")[0].GetString()!, System.Globalization.CultureInfo.InvariantCulture)).Node;
+
+        Assert.Equal("redis", info.RootElement.GetProperty("capabilities").GetProperty("ids").GetString());
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        Assert.True(await connection.GetDatabase().KeyExistsAsync($"distkit:lease:{{ids/snowflake/worker/{node}}}"));
+
+        await app.StopAsync(TestContext.Current.CancellationToken);
+        Directory.Delete(dataDir, recursive: true);
+    }
+}
