@@ -43,12 +43,14 @@ public static class DistKitNode
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(_ => new EngineConnections(settings.Engines));
         builder.Services.AddSingleton(services => new IdService(settings, dataDir, services.GetRequiredService<EngineConnections>()));
+        builder.Services.AddSingleton(services => SegmentEndpoints.CreateAllocator(settings, dataDir, services.GetRequiredService<EngineConnections>()));
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<TokenAuthenticationMiddleware>(settings.Tokens);
         NodeEndpoints.Map(app, settings, dataDir);
         IdEndpoints.Map(app);
+        SegmentEndpoints.Map(app);
         return app;
     }
 

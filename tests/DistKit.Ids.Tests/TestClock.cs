@@ -18,6 +18,11 @@ internal sealed class TestClock(DateTimeOffset start) : TimeProvider
         return new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
+    // Timestamps follow the same clock, so code timing intervals with GetTimestamp sees the test's time.
+    public override long GetTimestamp() => Volatile.Read(ref _utcTicks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
 
     public void StepBack(TimeSpan by) => Interlocked.Add(ref _utcTicks, -by.Ticks);

@@ -17,6 +17,24 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ILeaseStore>>> _leaseStores = new(StringComparer.Ordinal);
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly Lazy<NpgsqlDataSource> _postgres = new(() => NpgsqlDataSource.Create(
+        engines.Postgres ?? throw new InvalidOperationException("no postgres connection is configured (DISTKIT_POSTGRES)")));
+
+    /// <summary>The PostgreSQL pool, shared by every capability that uses PostgreSQL.</summary>
+    public NpgsqlDataSource Postgres
+    {
+        get
+        {
+            var created = _postgres.IsValueCreated;
+            var dataSource = _postgres.Value;
+            if (!created)
+            {
+                Own(dataSource);
+            }
+
+            return dataSource;
+        }
+    }
 
     /// <summary>The lease store of <paramref name="engine"/> (<c>redis</c>, <c>etcd</c>, <c>postgres</c>).</summary>
     /// <exception cref="InvalidOperationException">The engine has no connection string, or has no lease store.</exception>
@@ -38,9 +56,7 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
                 Own(redis);
                 return new RedisLeaseStore(redis);
             case EngineNames.Postgres:
-                var dataSource = NpgsqlDataSource.Create(connectionString);
-                Own(dataSource);
-                return new PostgresLeaseStore(dataSource);
+                return new PostgresLeaseStore(Postgres);
             case EngineNames.Etcd:
                 var etcd = new EtcdLeaseStore(connectionString.Split(',')[0].Trim());
                 Own(new SyncDisposer(etcd));

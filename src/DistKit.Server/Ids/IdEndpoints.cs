@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using DistKit.Ids;
 using DistKit.Ids.Encoding;
 using DistKit.Server.Http;
@@ -41,50 +40,13 @@ internal static class IdEndpoints
             }
 
             context.Response.ContentType = "application/json";
-            WriteIds(context.Response.BodyWriter, buffer.AsSpan(0, n), idEncoding);
+            IdArrayWriter.Write(context.Response.BodyWriter, buffer.AsSpan(0, n), idEncoding);
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
         }
         finally
         {
             ArrayPool<long>.Shared.Return(buffer);
         }
-    }
-
-    // Ids are written straight into the response pipe: at 1,000 ids a request a serializer and
-    // 1,000 strings per request would cost more than issuing the ids.
-    private static void WriteIds(System.IO.Pipelines.PipeWriter writer, ReadOnlySpan<long> ids, IdEncoding encoding)
-    {
-        var span = writer.GetSpan(16 + (ids.Length * (IdEncoder.MaxLength + 3)));
-        "{\"ids\":["u8.CopyTo(span);
-        var at = 8;
-        Span<char> chars = stackalloc char[IdEncoder.MaxLength];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            if (i > 0)
-            {
-                span[at++] = (byte)',';
-            }
-
-            span[at++] = (byte)'"';
-            if (encoding == IdEncoding.Base10)
-            {
-                _ = Utf8Formatter.TryFormat(ids[i], span[at..], out var written);
-                at += written;
-            }
-            else
-            {
-                var length = IdEncoder.Encode(ids[i], encoding, chars);
-                for (var c = 0; c < length; c++)
-                {
-                    span[at++] = (byte)chars[c];
-                }
-            }
-
-            span[at++] = (byte)'"';
-        }
-
-        "]}"u8.CopyTo(span[at..]);
-        writer.Advance(at + 2);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<DecodedId> Decode(string id, string? layout, string? encoding)

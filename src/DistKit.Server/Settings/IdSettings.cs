@@ -9,6 +9,12 @@ public sealed record IdSettings
     /// </summary>
     public long? Worker { get; init; }
 
+    /// <summary>
+    /// Where segment blocks (<c>/v1/segments</c>) are reserved: <c>embedded</c> (SQLite in the data
+    /// directory; one node only) or <c>postgres</c> (shared by every node). Env: <c>DISTKIT_ID_SEGMENTS</c>. Default: <c>embedded</c>.
+    /// </summary>
+    public string Segments { get; init; } = "embedded";
+
     /// <summary>What to do when the clock steps back: <c>wait</c>, <c>fail</c> or <c>logical</c>. Env: <c>DISTKIT_ID_CLOCK_POLICY</c>. Default: <c>wait</c>.</summary>
     public string ClockPolicy { get; init; } = "wait";
 }

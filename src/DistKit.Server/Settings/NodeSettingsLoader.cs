@@ -113,6 +113,7 @@ public static class NodeSettingsLoader
                 ? long.TryParse(worker, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : throw new SettingsException("ids:worker", $"DISTKIT_ID_WORKER='{worker}' is not a worker id (a whole number from 0)")
                 : settings.Ids.Worker,
             ClockPolicy = Value(env, "DISTKIT_ID_CLOCK_POLICY") ?? settings.Ids.ClockPolicy,
+            Segments = Value(env, "DISTKIT_ID_SEGMENTS") ?? settings.Ids.Segments,
         };
 
         return settings with

@@ -44,6 +44,16 @@ internal static class NodeSettingsValidator
             throw new SettingsException("ids:clockPolicy", $"'{settings.Ids.ClockPolicy}' is not one of: wait, fail, logical (env DISTKIT_ID_CLOCK_POLICY)");
         }
 
+        if (settings.Ids.Segments is not (EngineNames.Embedded or EngineNames.Postgres))
+        {
+            throw new SettingsException("ids:segments", $"'{settings.Ids.Segments}' is not one of: embedded, postgres (env DISTKIT_ID_SEGMENTS)");
+        }
+
+        if (settings.Ids.Segments == EngineNames.Postgres && !settings.Engines.IsConfigured(EngineNames.Postgres))
+        {
+            throw new SettingsException("ids:segments", "uses 'postgres' but no postgres connection is configured (env DISTKIT_POSTGRES or engines.postgres in distkit.json)");
+        }
+
         if (settings.Ids.Worker is < 0)
         {
             throw new SettingsException("ids:worker", $"{settings.Ids.Worker} is negative; worker ids start at 0 (env DISTKIT_ID_WORKER)");
