@@ -152,6 +152,11 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
             }
             else
             {
+                if (spinner.Count == 0)
+                {
+                    IdsTelemetry.SequenceExhausted.Add(1);
+                }
+
                 WaitForClock(ref spinner);
                 continue;
             }
@@ -181,9 +186,15 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
             case ClockBackwardsPolicy.Logical:
                 return true;
             case ClockBackwardsPolicy.Wait when behindTicks <= _maxWaitUnits:
+                if (spinner.Count == 0)
+                {
+                    IdsTelemetry.ClockBehind.Add(1);
+                }
+
                 WaitForClock(ref spinner);
                 return false;
             default:
+                IdsTelemetry.ClockBehind.Add(1);
                 throw new ClockMovedBackwardsException(TimeSpan.FromTicks(behindTicks * _unitTicks));
         }
     }

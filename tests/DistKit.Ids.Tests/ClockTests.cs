@@ -131,5 +131,26 @@ public sealed class ClockTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ClockBehind_IsCountedOnTheDistKitIdsMeter()
+    {
+        long counted = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "DistKit.Ids" && instrument.Name == "distkit.ids.clock_behind")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref counted, value));
+        listener.Start();
+
+        var (generator, _, _) = IssueThenStepBack(ClockBackwardsPolicy.Fail, TimeSpan.FromSeconds(2));
+        Assert.Throws<ClockMovedBackwardsException>(() => generator.NextId());
+
+        Assert.True(Interlocked.Read(ref counted) >= 1);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -12,7 +12,7 @@ public sealed class SegmentAllocatorTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task SteadyState_CallersDoNotWaitOnTheStore()
     {
-        var allocator = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 200 });
+        await using var allocator = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 200 });
         _ = await allocator.NextAsync("k", TestContext.Current.CancellationToken);
         var waitsAfterFirst = allocator.Waits;
 
@@ -35,7 +35,7 @@ public sealed class SegmentAllocatorTests : IDisposable
     {
         var clock = new TestClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var options = SegmentOptions.Default with { InitialBlockSize = 100, MinBlockSize = 25, MaxBlockSize = 800, TargetBlockDuration = TimeSpan.FromMinutes(1), TimeProvider = clock };
-        var allocator = new SegmentIdAllocator(Store(), options);
+        await using var allocator = new SegmentIdAllocator(Store(), options);
         var buffer = new long[100];
 
         // Blocks used up at once: each next block doubles, up to the maximum.
@@ -60,9 +60,9 @@ public sealed class SegmentAllocatorTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Restart_SkipsTheUnusedRestOfABlock_NeverReissues()
     {
-        var first = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 100 });
+        await using var first = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 100 });
         var before = await first.NextAsync("k", TestContext.Current.CancellationToken);
-        var second = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 100 });
+        await using var second = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 100 });
         var after = await second.NextAsync("k", TestContext.Current.CancellationToken);
         Assert.Equal(1, before);
         Assert.True(after > 100);

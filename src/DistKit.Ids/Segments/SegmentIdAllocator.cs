@@ -12,7 +12,7 @@ namespace DistKit.Ids.Segments;
 /// Ids are dense within a process's blocks; ids of a block not used up before the process stops
 /// are skipped (a gap), never reissued. Several processes sharing one store interleave blocks.
 /// </remarks>
-public sealed class SegmentIdAllocator(ISegmentStore store, SegmentOptions? options = null)
+public sealed class SegmentIdAllocator(ISegmentStore store, SegmentOptions? options = null) : IAsyncDisposable
 {
     private readonly SegmentOptions _options = (options ?? SegmentOptions.Default).Validate();
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
@@ -132,6 +132,31 @@ public sealed class SegmentIdAllocator(ISegmentStore store, SegmentOptions? opti
         // Off the caller's stack: the store call must not run inside the lock that scheduled it.
         await Task.Yield();
         return await store.AllocateAsync(state.Key, size, CancellationToken.None);
+    }
+
+    /// <summary>Waits for block fetches still in flight, so nothing touches the store afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var state in _keys.Values)
+        {
+            Task? pending;
+            lock (state)
+            {
+                pending = state.Pending;
+            }
+
+            if (pending is not null)
+            {
+                try
+                {
+                    await pending;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A failed prefetch has nobody left to report to.
+                }
+            }
+        }
     }
 
     private sealed class KeyState(string key, long initialSize)

@@ -38,7 +38,7 @@ public abstract class SegmentStoreContract
     [Fact(Timeout = 60_000)]
     public async Task Allocator_GivesDenseIncreasingIds_AcrossManyBlocks_WithConcurrentCallers()
     {
-        var allocator = new SegmentIdAllocator(CreateStore(), SegmentOptions.Default with { InitialBlockSize = 50, MinBlockSize = 10 });
+        await using var allocator = new SegmentIdAllocator(CreateStore(), SegmentOptions.Default with { InitialBlockSize = 50, MinBlockSize = 10 });
         var key = NewKey();
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
@@ -58,7 +58,7 @@ public abstract class SegmentStoreContract
     [Fact(Timeout = 60_000)]
     public async Task KeysAreIndependent()
     {
-        var allocator = new SegmentIdAllocator(CreateStore());
+        await using var allocator = new SegmentIdAllocator(CreateStore());
         var (a, b) = (NewKey(), NewKey());
         Assert.Equal(1, await allocator.NextAsync(a, TestContext.Current.CancellationToken));
         Assert.Equal(2, await allocator.NextAsync(a, TestContext.Current.CancellationToken));
