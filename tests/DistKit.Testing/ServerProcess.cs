@@ -173,6 +173,10 @@ public abstract class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => WriteLog(e.Data);
         process.ErrorDataReceived += (_, e) => WriteLog(e.Data);
         process.Start();
+
+        // Some servers rename their process (redis-server shows only its address), so the pid is
+        // what lets scripts/test.sh clean up after a test run that was killed.
+        await File.WriteAllTextAsync(Path.Combine(WorkDirectory, "server.pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
