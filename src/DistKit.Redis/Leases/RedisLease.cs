@@ -9,18 +9,21 @@ internal sealed class RedisLease : Lease
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKey _key;
     private readonly long _engineTtlMs;
+    private readonly string _releasedChannel;
 
-    private RedisLease(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started)
+    private RedisLease(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, string releasedChannel)
         : base(name, token, fence, options, started)
     {
         _redis = redis;
         _key = key;
         _engineTtlMs = (long)options.EngineTtl.TotalMilliseconds;
+        _releasedChannel = releasedChannel;
     }
 
-    public static RedisLease Start(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started)
+    /// <summary>Starts renewing a lease the caller just took; <paramref name="releasedChannel"/> (may be empty) is published to on release.</summary>
+    public static RedisLease Start(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, string releasedChannel = "")
     {
-        var lease = new RedisLease(redis, key, name, token, fence, options, started);
+        var lease = new RedisLease(redis, key, name, token, fence, options, started, releasedChannel);
         lease.Start();
         return lease;
     }
@@ -29,5 +32,5 @@ internal sealed class RedisLease : Lease
         (long)await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.RenewScript, [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
 
     protected override async ValueTask ReleaseCoreAsync(CancellationToken cancellationToken) =>
-        await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.ReleaseScript, [_key], [OwnerToken]).WaitAsync(cancellationToken);
+        await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.ReleaseScript, [_key], [OwnerToken, _releasedChannel]).WaitAsync(cancellationToken);
 }

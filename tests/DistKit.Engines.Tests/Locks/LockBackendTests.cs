@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using DistKit.Core.Leases;
+using DistKit.Locks;
+using DistKit.Redis.Locks;
+using DistKit.Testing;
+using StackExchange.Redis;
+
+namespace DistKit.Engines.Tests.Locks;
+
+public sealed class InProcessLockContractTests : LockProviderContract
+{
+    // Every "connection" shares one provider, as threads of one process share its locks.
+    private readonly InProcessLockProvider _locks = new();
+
+    protected override Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectAsync() =>
+        Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((_locks, new Nothing()));
+
+    protected override Task AssertNoWaitersLeftAsync(string name)
+    {
+        Assert.Equal(0, _locks.QueuedFor(name));
+        return Task.CompletedTask;
+    }
+
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+public sealed class RedisLockContractTests(RedisFixture redis) : LockProviderContract
+{
+    private static readonly RedisLockOptions Options = RedisLockOptions.Default with
+    {
+        Lease = new LeaseOptions { Ttl = TimeSpan.FromSeconds(1), ClockDrift = TimeSpan.FromMilliseconds(500) },
+    };
+
+    protected override async Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectAsync()
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return (new RedisLockProvider(connection, Options), connection);
+    }
+
+    protected override async Task AssertNoWaitersLeftAsync(string name)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var keys = RedisLockProvider.KeysOf(name);
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(keys[2]), "the waiter queue is left behind");
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(keys[3]), "the waiter deadlines are left behind");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task HolderCrashes_NextWaiterGetsTheLockWithinTheTtl_WithALargerToken()
+    {
+        var name = NewName();
+        var (holderLocks, holderConnection) = await ConnectAsync();
+        var (waiterLocks, waiterConnection) = await ConnectAsync();
+        await using var _ = waiterConnection;
+        var held = await holderLocks.CreateLock(name).AcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var waiting = waiterLocks.CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken).AsTask();
+
+        var clock = Stopwatch.StartNew();
+        await holderConnection.DisposeAsync();
+        await using var next = await waiting;
+
+        Assert.True(next.FencingToken > held.FencingToken);
+        Assert.True(clock.Elapsed <= Options.Lease.EngineTtl + TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(held.Lost.IsCancellationRequested);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task RedisRestartedWhileHeld_FiresLost()
+    {
+        await using var server = new RedisServer();
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        var configuration = ConfigurationOptions.Parse(server.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        await using var held = await new RedisLockProvider(connection, Options).CreateLock("restart").AcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var lost = new TaskCompletionSource();
+        using var onLost = held.Lost.Register(() => lost.TrySetResult());
+
+        await server.RestartAsync(TestContext.Current.CancellationToken);
+
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+}
