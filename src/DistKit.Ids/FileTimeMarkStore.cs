@@ -42,5 +42,9 @@ public sealed class FileTimeMarkStore(string path) : ITimeMarkStore
         }
 
         File.Move(temporary, _path, overwrite: true);
+
+        // The rename lives in the directory: without this a power loss can bring back the old,
+        // lower mark, and machines often come back with the clock behind.
+        Internal.DirectorySync.Flush(Path.GetDirectoryName(_path)!);
     }
 }

@@ -1,4 +1,5 @@
 using DistKit.Ids.Internal;
+using DistKit.Ids.Workers;
 
 namespace DistKit.Ids;
 
@@ -10,10 +11,14 @@ namespace DistKit.Ids;
 /// All state is one 64-bit word, (last tick, last sequence), advanced by compare-and-swap, so
 /// threads never block each other. When a tick's sequence is spent, callers wait for the next tick
 /// by yielding (for 1 ms units) or sleeping (longer units), never longer than one tick. Dispose
-/// records the time mark so a graceful restart can start at once.
+/// records the time mark so a graceful restart can start at once; after Dispose every call throws
+/// <see cref="ObjectDisposedException"/>.
 /// </remarks>
 public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
 {
+    // No real state reaches this value (it would need a tick of 2^(63 - sequence bits)).
+    private const long Closed = long.MaxValue;
+
     private readonly IdLayout _layout;
     private readonly TimeProvider _time;
     private readonly ClockBackwardsPolicy _policy;
@@ -25,16 +30,18 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
     private readonly int _sequenceShift;
     private readonly long _epochTicks;
     private readonly long _unitTicks;
-    private readonly long _maxWaitUnits;
+    private readonly long _maxWaitTicks;
     private readonly bool _yieldOnly;
     private readonly CancellationToken _fence;
+    private readonly Func<DateTimeOffset>? _validUntil;
     private readonly TimeMarkKeeper? _marks;
-    private bool _disposed;
+    private readonly Lock _slowPath = new();
 
-    // (last tick << sequenceBits) | last sequence. The only mutable state on the hot path.
+    // (last tick << sequenceBits) | last sequence, or Closed. The only mutable state on the hot path.
     private long _state;
 
-    // Ticks up to which ids may be issued before the time mark must move (MaxTicks without a store).
+    // Ticks up to which ids may be issued without the slow path: the persisted time mark's reach
+    // and the worker id's validity, whichever ends first.
     private long _issuableThrough;
 
     /// <summary>Creates a generator; reads the persisted time mark, if any, and starts above it.</summary>
@@ -43,6 +50,25 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">The clock reads earlier than the layout's epoch.</exception>
     public SnowflakeIdGenerator(IdGeneratorOptions options, CancellationToken fence = default)
+        : this(options, validUntil: null, fence)
+    {
+    }
+
+    /// <summary>
+    /// A generator whose node id is <paramref name="worker"/>'s. It stops with
+    /// <see cref="WorkerIdLostException"/> once the worker id's lease is lost, and never stamps an
+    /// id with a time past the lease's validity, even if the loss is noticed late.
+    /// </summary>
+    public SnowflakeIdGenerator(IdGeneratorOptions options, WorkerIdLease worker)
+        : this(
+            (options ?? throw new ArgumentNullException(nameof(options))) with { Node = (worker ?? throw new ArgumentNullException(nameof(worker))).WorkerId },
+            worker.ValidUntil,
+            worker.Lost)
+    {
+    }
+
+    // validUntil is asked again each time the generator reaches its previous answer.
+    private SnowflakeIdGenerator(IdGeneratorOptions options, Func<DateTimeOffset>? validUntil, CancellationToken fence)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -57,27 +83,27 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
         _sequenceShift = _layout.SequenceShift;
         _epochTicks = _layout.Epoch.UtcTicks;
         _unitTicks = _layout.TimeUnit.Ticks;
-        _maxWaitUnits = options.MaxClockWait.Ticks / _unitTicks;
+        _maxWaitTicks = options.MaxClockWait.Ticks;
         _yieldOnly = _layout.TimeUnit <= TimeSpan.FromMilliseconds(1);
         _fence = fence;
+        _validUntil = validUntil;
 
-        var now = CurrentTicks();
+        var now = (_time.GetUtcNow().UtcTicks - _epochTicks) / _unitTicks;
         if (now < 0)
         {
             throw new InvalidOperationException($"the clock reads {_time.GetUtcNow():O}, before layout '{_layout.Name}' begins at {_layout.Epoch:O}");
         }
 
         var lastTick = -1L;
+        var issuable = _layout.MaxTicks;
         if (options.TimeMarks is { } store)
         {
             _marks = new TimeMarkKeeper(store, _layout, options.TimeMarkReach);
             lastTick = _marks.LastTickOfPreviousRun();
-            _issuableThrough = _marks.Advance(Math.Max(now, lastTick + 1));
+            issuable = Math.Min(_marks.Advance(Math.Max(now, lastTick + 1)), _layout.MaxTicks);
         }
-        else
-        {
-            _issuableThrough = _layout.MaxTicks;
-        }
+
+        _issuableThrough = Math.Min(issuable, ValidThroughTick());
 
         // As if the last tick's sequence were spent: the first id comes from a later tick.
         _state = (lastTick << _sequenceBits) | _sequenceMask;
@@ -125,9 +151,11 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
             }
 
             var current = Volatile.Read(ref _state);
+            ObjectDisposedException.ThrowIf(current == Closed, this);
             var lastTick = current >> _sequenceBits;
             var lastSequence = current & _sequenceMask;
-            var now = CurrentTicks();
+            var nowUtc = _time.GetUtcNow().UtcTicks;
+            var now = (nowUtc - _epochTicks) / _unitTicks;
             long next;
             int count;
             if (now > lastTick)
@@ -135,7 +163,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                 count = (int)Math.Min(wanted, _sequenceMask + 1);
                 next = (now << _sequenceBits) | (count - 1L);
             }
-            else if (now < lastTick && !MayIssueAheadOfClock(lastTick - now, ref spinner))
+            else if (now < lastTick && !MayIssueAheadOfClock(_epochTicks + (lastTick * _unitTicks) - nowUtc, ref spinner))
             {
                 continue;
             }
@@ -161,10 +189,12 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                 continue;
             }
 
+            // Checked against the tick the id will carry, so an id is never stamped past the mark
+            // or the worker id's validity, however late this thread runs from here on.
             var nextTick = next >> _sequenceBits;
             if (nextTick > Volatile.Read(ref _issuableThrough))
             {
-                AdvanceMark(nextTick);
+                MoveLimit(nextTick);
                 continue;
             }
 
@@ -177,15 +207,14 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
         }
     }
 
-    private long CurrentTicks() => (_time.GetUtcNow().UtcTicks - _epochTicks) / _unitTicks;
-
-    private bool MayIssueAheadOfClock(long behindTicks, ref SpinWait spinner)
+    // `behind` is how far (in DateTime ticks) the clock must still move to reach the last tick's start.
+    private bool MayIssueAheadOfClock(long behind, ref SpinWait spinner)
     {
         switch (_policy)
         {
             case ClockBackwardsPolicy.Logical:
                 return true;
-            case ClockBackwardsPolicy.Wait when behindTicks <= _maxWaitUnits:
+            case ClockBackwardsPolicy.Wait when behind <= _maxWaitTicks:
                 if (spinner.Count == 0)
                 {
                     IdsTelemetry.ClockBehind.Add(1);
@@ -195,7 +224,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                 return false;
             default:
                 IdsTelemetry.ClockBehind.Add(1);
-                throw new ClockMovedBackwardsException(TimeSpan.FromTicks(behindTicks * _unitTicks));
+                throw new ClockMovedBackwardsException(TimeSpan.FromTicks(behind));
         }
     }
 
@@ -212,49 +241,59 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
         }
     }
 
-    private void AdvanceMark(long neededTick)
+    // The slow path: move the time mark and re-read the worker id's validity.
+    private void MoveLimit(long neededTick)
     {
         if (neededTick > _layout.MaxTicks)
         {
             throw new IdSpaceExhaustedException(_layout.ExhaustedAt);
         }
 
-        if (_marks is null)
+        lock (_slowPath)
         {
-            return;
-        }
-
-        lock (_marks)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (neededTick > _issuableThrough)
-            {
-                Volatile.Write(ref _issuableThrough, Math.Min(_marks.Advance(neededTick), _layout.MaxTicks));
-            }
-        }
-    }
-
-    /// <summary>Records the time mark at the last issued tick, so a restart need not wait out the mark's reach.</summary>
-    public void Dispose()
-    {
-        if (_marks is null)
-        {
-            return;
-        }
-
-        lock (_marks)
-        {
-            if (_disposed)
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == Closed, this);
+            if (neededTick <= _issuableThrough)
             {
                 return;
             }
 
-            _disposed = true;
-            var lastTick = Volatile.Read(ref _state) >> _sequenceBits;
+            var validThrough = ValidThroughTick();
+            if (neededTick > validThrough)
+            {
+                throw new WorkerIdLostException(_node);
+            }
 
-            // Ids beyond the recorded tick would not be covered by the mark: stop issuing them.
-            Volatile.Write(ref _issuableThrough, Math.Max(lastTick, -1));
-            _marks.Close(lastTick);
+            var markThrough = _marks is null ? _layout.MaxTicks : Math.Min(_marks.Advance(neededTick), _layout.MaxTicks);
+            Volatile.Write(ref _issuableThrough, Math.Min(markThrough, validThrough));
+        }
+    }
+
+    // The last tick that starts before the worker id's validity ends.
+    private long ValidThroughTick()
+    {
+        if (_validUntil is null)
+        {
+            return long.MaxValue;
+        }
+
+        var until = _validUntil().UtcTicks - _epochTicks;
+        return until <= 0 ? -1 : (until - 1) / _unitTicks;
+    }
+
+    /// <summary>
+    /// Stops the generator (later calls throw <see cref="ObjectDisposedException"/>) and records
+    /// the time mark at the last issued tick, so a restart need not wait out the mark's reach.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_slowPath)
+        {
+            // Swapping in Closed makes every CAS still in flight fail, so no id lands after the mark.
+            var last = Interlocked.Exchange(ref _state, Closed);
+            if (last != Closed)
+            {
+                _marks?.Close(last >> _sequenceBits);
+            }
         }
     }
 }

@@ -30,6 +30,18 @@ public sealed class ClockTests : IDisposable
     }
 
     [Fact]
+    public void Wait_On10msLayout_Back1msAcrossATickBoundary_WaitsInsteadOfFailing()
+    {
+        var time = new TestClock(Start);
+        var generator = new SnowflakeIdGenerator(new IdGeneratorOptions { Layout = IdLayout.Sonyflake, TimeProvider = time });
+        var last = generator.NextId();
+        time.StepBack(TimeSpan.FromMilliseconds(1));
+        time.AutoAdvance = TimeSpan.FromMicroseconds(100);
+
+        Assert.True(generator.NextId() > last);
+    }
+
+    [Fact]
     public void Wait_Back2s_ThrowsWithTheDrift_AndIssuesNothing()
     {
         var (generator, _, _) = IssueThenStepBack(ClockBackwardsPolicy.Wait, TimeSpan.FromSeconds(2));

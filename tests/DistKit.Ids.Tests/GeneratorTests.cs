@@ -95,6 +95,63 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void WorkerIdPastItsValidity_StopsIssuing_EvenIfTheLossWasNotSignalled()
+    {
+        var time = new TestClock(Start);
+        var validUntil = Start.AddMilliseconds(10);
+        var worker = new Workers.WorkerIdLease(3, release: null, validUntil: () => validUntil);
+        var generator = new SnowflakeIdGenerator(new IdGeneratorOptions { TimeProvider = time }, worker);
+        Assert.Equal(3, IdLayout.Snowflake.Decode(generator.NextId()).Node);
+
+        time.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.True(IdLayout.Snowflake.Decode(generator.NextId()).Time < validUntil);
+
+        time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Throws<WorkerIdLostException>(() => generator.NextId());
+
+        // A renewal moves the validity on, and the generator follows it.
+        validUntil = Start.AddSeconds(15);
+        Assert.True(generator.NextId() > 0);
+    }
+
+    [Fact]
+    public void AfterDispose_CallsThrow()
+    {
+        var generator = new SnowflakeIdGenerator(IdGeneratorOptions.Default);
+        _ = generator.NextId();
+        generator.Dispose();
+        generator.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => generator.NextId());
+    }
+
+    [Fact]
+    public void NearTheEndOfTheLayout_WithTimeMarks_ThrowsExhaustedInsteadOfOverflowing()
+    {
+        var dir = Directory.CreateTempSubdirectory("distkit-end-").FullName;
+        try
+        {
+            var layout = new IdLayout("short", Start.AddMilliseconds(-((1 << 20) - 50)), TimeSpan.FromMilliseconds(1), timeBits: 20, 0, 10, 12);
+            var time = new TestClock(Start) { AutoAdvance = TimeSpan.FromMilliseconds(1) };
+            var generator = new SnowflakeIdGenerator(new IdGeneratorOptions { Layout = layout, TimeProvider = time, TimeMarks = new FileTimeMarkStore(Path.Combine(dir, "mark")) });
+            var issued = new List<long>();
+            Action drain = () =>
+            {
+                while (true)
+                {
+                    issued.Add(generator.NextId());
+                }
+            };
+            Assert.Throws<IdSpaceExhaustedException>(drain);
+            Assert.NotEmpty(issued);
+            Assert.All(issued, id => Assert.InRange(id, 0, layout.MaxId));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void LayoutPastItsEnd_ThrowsExhausted()
     {
         var time = new TestClock(Start);

@@ -104,11 +104,10 @@ internal sealed class IdCommands : ICommandGroup
                 new IdGeneratorOptions
                 {
                     Layout = idLayout,
-                    Node = lease.WorkerId,
                     ClockPolicy = parseResult.GetValue(clock),
                     TimeMarks = new FileTimeMarkStore(Path.Combine(directory, $"{name}-{lease.WorkerId}.mark")),
                 },
-                lease.Lost);
+                lease);
 
             var textEncoding = parseResult.GetValue(encoding);
             var stdout = parseResult.InvocationConfiguration.Output;

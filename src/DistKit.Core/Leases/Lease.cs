@@ -58,6 +58,13 @@ public abstract class Lease : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Until when (on this holder's wall clock) the lease is guaranteed, as of now; the past once
+    /// lost. Read it at the point of use: unlike <see cref="Lost"/> it does not depend on a timer
+    /// callback running on time.
+    /// </summary>
+    public DateTimeOffset ValidUntil => _time.GetUtcNow() + Remaining;
+
     /// <summary>Starts renewal and the validity watch; engines call it once, right after construction.</summary>
     protected void Start()
     {
@@ -106,9 +113,9 @@ public abstract class Lease : IAsyncDisposable
                 ArmExpiry();
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested || _lost.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested || _lost.IsCancellationRequested)
         {
-            // Disposed or lost.
+            // Disposed or lost; some clients report a cancelled call with their own exception type.
         }
     }
 
@@ -130,9 +137,10 @@ public abstract class Lease : IAsyncDisposable
         {
             _lost.Cancel();
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or AggregateException)
         {
-            // Lost after dispose: nobody is listening.
+            // A consumer's Lost callback failed (or the handle is gone): that must not take down the
+            // timer thread or the renewal loop that reports the loss.
         }
     }
 
@@ -161,7 +169,15 @@ public abstract class Lease : IAsyncDisposable
         }
 
         await _stop.CancelAsync();
-        await _renewal;
+        try
+        {
+            await _renewal;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The loop already stopped; releasing below is what matters now.
+        }
+
         await _expiry.DisposeAsync();
         var held = !_lost.IsCancellationRequested;
         MarkLost();

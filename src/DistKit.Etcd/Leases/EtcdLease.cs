@@ -38,7 +38,14 @@ internal sealed class EtcdLease : Core.Leases.Lease
             throw new RpcException(new Status(StatusCode.Unavailable, "keep-alive stream closed without an answer"));
         }
 
-        return call.ResponseStream.Current.TTL > 0;
+        if (call.ResponseStream.Current.TTL <= 0)
+        {
+            return false;
+        }
+
+        // The etcd lease lives, but the key may have been deleted and taken by someone else.
+        var key = await _store.Client.GetAsync(_store.KeyOf(Name), cancellationToken: cancellationToken);
+        return key.Kvs.Count == 1 && key.Kvs[0].Value.ToStringUtf8() == OwnerToken && key.Kvs[0].Lease == _leaseId;
     }
 
     protected override async ValueTask ReleaseCoreAsync(CancellationToken cancellationToken) =>

@@ -23,7 +23,7 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
     /// <param name="keyPrefix">Prefix of every key this store writes. Default: <c>distkit/lease/</c>.</param>
     public EtcdLeaseStore(string url, string keyPrefix = "distkit/lease/")
     {
-        _channel = GrpcChannel.ForAddress(url);
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
         Client = new EtcdClient(_channel.CreateCallInvoker());
         LeaseClient = new Etcdserverpb.Lease.LeaseClient(_channel);
         _prefix = keyPrefix;
@@ -55,7 +55,15 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
         var result = await Client.TransactionAsync(txn, cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
-            await Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = granted.ID }, cancellationToken: CancellationToken.None);
+            try
+            {
+                await Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = granted.ID }, cancellationToken: CancellationToken.None);
+            }
+            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
+            {
+                // Unused and unattached: it expires on its own.
+            }
+
             return null;
         }
 

@@ -8,14 +8,21 @@ public sealed class WorkerIdLease : IAsyncDisposable
     private readonly Func<ValueTask>? _release;
     private int _released;
 
-    /// <summary>Creates a lease; <paramref name="release"/> gives the id back, <paramref name="lost"/> fires if it is taken away.</summary>
-    public WorkerIdLease(long workerId, Func<ValueTask>? release, CancellationToken lost = default)
+    /// <summary>
+    /// Creates a lease; <paramref name="release"/> gives the id back, <paramref name="lost"/> fires
+    /// if it is taken away, <paramref name="validUntil"/> tells until when it is guaranteed.
+    /// </summary>
+    public WorkerIdLease(long workerId, Func<ValueTask>? release, Func<DateTimeOffset>? validUntil = null, CancellationToken lost = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workerId);
         WorkerId = workerId;
         Lost = lost;
+        ValidUntil = validUntil;
         _release = release;
     }
+
+    /// <summary>Until when (wall clock) the id is guaranteed, as of now; null for ids that do not expire.</summary>
+    public Func<DateTimeOffset>? ValidUntil { get; }
 
     /// <summary>The worker id.</summary>
     public long WorkerId { get; }

@@ -42,11 +42,10 @@ internal sealed class IdService(NodeSettings settings, string dataDir, EngineCon
             new IdGeneratorOptions
             {
                 Layout = layout,
-                Node = lease.WorkerId,
                 ClockPolicy = _policy,
                 TimeMarks = new FileTimeMarkStore(Path.Combine(_directory, $"{name}-{lease.WorkerId}.mark")),
             },
-            lease.Lost);
+            lease);
         return new Entry(generator, lease);
     }
 
