@@ -13,6 +13,7 @@ public static class DistKitCli
         new ServeCommand(),
         new InfoCommand(),
         new IdCommands(),
+        new LockCommands(),
         new BenchCommands(),
     ];
 

@@ -3,6 +3,7 @@ using DistKit.Server.Endpoints;
 using DistKit.Server.Engines;
 using DistKit.Server.Http;
 using DistKit.Server.Ids;
+using DistKit.Server.Locks;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,7 @@ public static class DistKitNode
         builder.Services.AddSingleton(_ => new EngineConnections(settings.Engines));
         builder.Services.AddSingleton(services => new IdService(settings, dataDir, services.GetRequiredService<EngineConnections>()));
         builder.Services.AddSingleton(services => SegmentEndpoints.CreateAllocator(settings, dataDir, services.GetRequiredService<EngineConnections>()));
+        builder.Services.AddSingleton(services => new NodeLockService(settings, services.GetRequiredService<EngineConnections>(), TimeProvider.System));
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
@@ -51,6 +53,7 @@ public static class DistKitNode
         NodeEndpoints.Map(app, settings, dataDir);
         IdEndpoints.Map(app);
         SegmentEndpoints.Map(app);
+        LockEndpoints.Map(app);
         return app;
     }
 

@@ -17,11 +17,11 @@ public sealed class NodeClient : IDisposable
     private readonly HttpClient _http;
 
     /// <summary>Creates a client for the node at <paramref name="baseAddress"/>.</summary>
-    public NodeClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null)
+    public NodeClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = baseAddress;
-        _http.Timeout = TimeSpan.FromSeconds(100);
+        _http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

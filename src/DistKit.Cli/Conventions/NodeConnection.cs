@@ -34,8 +34,8 @@ public sealed class NodeConnection
         command.Options.Add(Token);
     }
 
-    /// <summary>A client for the node the parsed command line names.</summary>
-    public NodeClient CreateClient(ParseResult parseResult)
+    /// <summary>A client for the node the parsed command line names; <paramref name="timeout"/> bounds each call (default 100 s).</summary>
+    public NodeClient CreateClient(ParseResult parseResult, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var node = parseResult.GetValue(Node) ?? DefaultNode;
@@ -44,7 +44,7 @@ public sealed class NodeConnection
             throw new CliException(ExitCodes.Usage, $"--node: '{node}' is not a node address; write it as http://HOST:PORT");
         }
 
-        return new NodeClient(baseAddress, parseResult.GetValue(Token));
+        return new NodeClient(baseAddress, parseResult.GetValue(Token), timeout: timeout);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -36,6 +36,30 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         }
     }
 
+    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectRedisAsync(engines));
+
+    /// <summary>The Redis multiplexer, shared by every capability that uses Redis.</summary>
+    public async Task<IConnectionMultiplexer> RedisAsync()
+    {
+        var created = _redis.IsValueCreated;
+        var redis = await _redis.Value;
+        if (!created)
+        {
+            Own(redis);
+        }
+
+        return redis;
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectRedisAsync(EngineSettings engines)
+    {
+        var options = ConfigurationOptions.Parse(engines.Redis ?? throw new InvalidOperationException("no redis connection is configured (DISTKIT_REDIS)"));
+
+        // Leases and locks must notice an outage and recover from it, not fail the process at start.
+        options.AbortOnConnectFail = false;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
     /// <summary>The lease store of <paramref name="engine"/> (<c>redis</c>, <c>etcd</c>, <c>postgres</c>).</summary>
     /// <exception cref="InvalidOperationException">The engine has no connection string, or has no lease store.</exception>
     public Task<ILeaseStore> LeaseStoreAsync(string engine) =>
@@ -48,13 +72,7 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         switch (engine)
         {
             case EngineNames.Redis:
-                var options = ConfigurationOptions.Parse(connectionString);
-
-                // Leases must notice an outage and recover from it, not fail the process at start.
-                options.AbortOnConnectFail = false;
-                var redis = await ConnectionMultiplexer.ConnectAsync(options);
-                Own(redis);
-                return new RedisLeaseStore(redis);
+                return new RedisLeaseStore(await RedisAsync());
             case EngineNames.Postgres:
                 return new PostgresLeaseStore(Postgres);
             case EngineNames.Etcd:

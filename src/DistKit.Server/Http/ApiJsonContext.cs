@@ -8,4 +8,8 @@ namespace DistKit.Server.Http;
 [JsonSerializable(typeof(Endpoints.NodeInfo))]
 [JsonSerializable(typeof(Endpoints.HealthStatus))]
 [JsonSerializable(typeof(Ids.DecodedId))]
+[JsonSerializable(typeof(Locks.AcquireRequest))]
+[JsonSerializable(typeof(Locks.TokenRequest))]
+[JsonSerializable(typeof(Locks.LockGrant))]
+[JsonSerializable(typeof(Locks.LockReleased))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -39,6 +39,7 @@ public static class ErrorCodes
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,
         StatusCodes.Status413PayloadTooLarge => TooLarge,
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
         StatusCodes.Status503ServiceUnavailable => Unavailable,
         >= 500 => Internal,
         _ => "http_" + status,
