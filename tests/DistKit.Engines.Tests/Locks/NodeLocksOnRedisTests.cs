@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DistKit.Redis.Locks;
+using DistKit.Server;
+using DistKit.Server.Settings;
+using DistKit.Testing;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace DistKit.Engines.Tests.Locks;
+
+/// <summary>A node whose locks live in Redis: the lock it grants is a Redis lock others see.</summary>
+public sealed class NodeLocksOnRedisTests(RedisFixture redis)
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Node_WithLocksOnRedis_GrantsARedisLock_AndAnswers409WhileItIsHeld()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("distkit-node-locks-").FullName;
+        await using var app = DistKitNode.Build(NodeSettings.Default with
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDir = dataDir,
+            LogLevel = "warning",
+            Engines = new EngineSettings { Redis = redis.ConnectionString },
+            CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redis" },
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var name = "node-redis-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var granted = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000 }, TestContext.Current.CancellationToken);
+        using var refused = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000, wait_ms = 100 }, TestContext.Current.CancellationToken);
+        var token = JsonDocument.Parse(await granted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("token").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        Assert.True(await connection.GetDatabase().KeyExistsAsync(RedisLockProvider.KeysOf(name)[0]));
+
+        using var released = await http.PostAsJsonAsync($"/v1/locks/{name}:release", new { token }, TestContext.Current.CancellationToken);
+        using var again = await http.PostAsJsonAsync($"/v1/locks/{name}:release", new { token }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(RedisLockProvider.KeysOf(name)[0]));
+
+        await app.StopAsync(TestContext.Current.CancellationToken);
+        Directory.Delete(dataDir, recursive: true);
+    }
+}
