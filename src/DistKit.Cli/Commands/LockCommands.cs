@@ -4,6 +4,7 @@ using System.Globalization;
 using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
 using DistKit.Core.Leases;
+using DistKit.Postgres.Locks;
 using DistKit.Redis.Locks;
 using DistKit.Server.Engines;
 using DistKit.Server.Locks;
@@ -25,8 +26,8 @@ internal sealed class LockCommands : ICommandGroup
     {
         var name = new Argument<string>("name") { Description = "The lock's name" };
         var command = new Argument<string[]>("command") { Description = "The command to run while holding the lock (after --)", Arity = ArgumentArity.OneOrMore };
-        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node) or redis (DISTKIT_REDIS); default node", DefaultValueFactory = _ => "node" };
-        backend.AcceptOnlyFromAmong("node", "redis");
+        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node), redis (DISTKIT_REDIS) or postgres (DISTKIT_POSTGRES); default node", DefaultValueFactory = _ => "node" };
+        backend.AcceptOnlyFromAmong("node", "redis", "postgres");
         var wait = CliOptions.Duration("--wait", TimeSpan.FromSeconds(30), "How long to wait for the lock");
         var ttl = CliOptions.Duration("--ttl", TimeSpan.FromSeconds(15), "How long the lock outlives this process if it dies; renewed at a third of it while the command runs");
         var connection = new NodeConnection();
@@ -48,9 +49,12 @@ internal sealed class LockCommands : ICommandGroup
                 throw new CliException(ExitCodes.Usage, "--ttl must be at least 1s");
             }
 
-            await using var held = parseResult.GetValue(backend) == "redis"
-                ? await HoldOnRedisAsync(lockName, waitFor, holdFor, cancellationToken)
-                : await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken);
+            await using var held = parseResult.GetValue(backend) switch
+            {
+                "redis" => await HoldOnRedisAsync(lockName, waitFor, holdFor, cancellationToken),
+                "postgres" => await HoldOnPostgresAsync(lockName, waitFor, cancellationToken),
+                _ => await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken),
+            };
             return await RunHoldingAsync(parseResult, held, argv, cancellationToken);
         });
         return run;
@@ -124,6 +128,15 @@ internal sealed class LockCommands : ICommandGroup
             await engines.DisposeAsync();
             throw;
         }
+    }
+
+    private static async Task<HeldLock> HoldOnPostgresAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var postgres = NodeSettingsLoader.Load(new NodeSettingsLoader.Flags(), NodeSettingsLoader.ProcessEnvironment()).Engines.Postgres
+            ?? throw new CliException(ExitCodes.Config, "--backend postgres: no postgres connection is configured (DISTKIT_POSTGRES)");
+        var handle = await new PostgresLockProvider(postgres).CreateLock(name).TryAcquireAsync(wait, cancellationToken)
+            ?? throw NotAcquired(name, wait);
+        return new HeldLock(name, handle.FencingToken, () => handle.DisposeAsync(), handle.Lost);
     }
 
     private static async Task<HeldLock> HoldOnNodeAsync(NodeClient client, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)

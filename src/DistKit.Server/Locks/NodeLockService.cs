@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using DistKit.Locks;
+using DistKit.Postgres.Locks;
 using DistKit.Redis.Locks;
 using DistKit.Server.Engines;
 using DistKit.Server.Settings;
@@ -66,6 +67,7 @@ internal sealed class NodeLockService(NodeSettings settings, EngineConnections e
         settings.EngineFor("locks") switch
         {
             EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync()),
+            EngineNames.Postgres => new PostgresLockProvider(settings.Engines.Postgres!),
             _ => new InProcessLockProvider(),
         };
 

@@ -9,15 +9,16 @@ using StackExchange.Redis;
 namespace DistKit.Engines.Tests.Locks;
 
 /// <summary>`distkit lock run` in real processes, on the node and on Redis.</summary>
-public sealed class LockRunProcessTests(RedisFixture redis) : IDisposable
+public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("distkit-lockrun-").FullName;
 
-    private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString };
+    private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_POSTGRES"] = postgres.ConnectionString };
 
     [Theory(Timeout = 300_000)]
     [InlineData("node")]
     [InlineData("redis")]
+    [InlineData("postgres")]
     public async Task EightProcessStreams_NeverOverlap_AndFencingTokensStrictlyIncrease(string backend)
     {
         const int Streams = 8, Rounds = 15;

@@ -1,0 +1,32 @@
+namespace DistKit.Postgres.Locks;
+
+/// <summary>How <see cref="PostgresLockProvider"/> watches held locks.</summary>
+public sealed record PostgresLockOptions
+{
+    /// <summary>Liveness checked every second; fencing tokens from <c>distkit_lock_fence</c>.</summary>
+    public static PostgresLockOptions Default { get; } = new();
+
+    /// <summary>
+    /// How often a held lock's connection is checked; <see cref="DistKit.Locks.LockHandle.Lost"/>
+    /// fires at the first failed check (session killed, server gone). 100 ms to 1 min. Default: 1 s.
+    /// </summary>
+    public TimeSpan LivenessCheck { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The sequence fencing tokens come from, created on first use. Default: <c>distkit_lock_fence</c>.</summary>
+    public string FencingSequence { get; init; } = "distkit_lock_fence";
+
+    internal PostgresLockOptions Validate()
+    {
+        if (LivenessCheck < TimeSpan.FromMilliseconds(100) || LivenessCheck > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LivenessCheck), LivenessCheck, "LivenessCheck must be 100 ms to 1 min.");
+        }
+
+        if (string.IsNullOrEmpty(FencingSequence) || !FencingSequence.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FencingSequence), FencingSequence, "FencingSequence must be an unquoted identifier (letters, digits, '_', '.').");
+        }
+
+        return this;
+    }
+}

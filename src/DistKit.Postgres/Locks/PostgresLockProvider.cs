@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using DistKit.Locks;
+using Npgsql;
+
+namespace DistKit.Postgres.Locks;
+
+/// <summary>
+/// Locks as PostgreSQL session advisory locks, each held on a connection of its own: waiting is
+/// the server's lock queue (first come, first served), the lock goes with the session (a crashed
+/// holder's connection closes and frees it), and fencing tokens come from a sequence.
+/// </summary>
+/// <remarks>
+/// Session locks need the same server session across statements, which a transaction-pooling
+/// proxy (PgBouncer <c>pool_mode=transaction</c>) does not give: the provider checks and refuses
+/// with <see cref="InvalidOperationException"/> rather than hand out locks it cannot keep.
+/// </remarks>
+public sealed class PostgresLockProvider : IDistributedLockProvider
+{
+    private readonly string _connectionString;
+    private readonly PostgresLockOptions _options;
+    private readonly NpgsqlDataSource _dataSource;
+    private volatile bool _ready;
+
+    /// <summary>Locks on the database at <paramref name="connectionString"/> (pooling is turned off for lock connections).</summary>
+    public PostgresLockProvider(string connectionString, PostgresLockOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        _options = (options ?? PostgresLockOptions.Default).Validate();
+
+        // Closing a pooled connection would keep its session, and the lock with it.
+        _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        _dataSource = NpgsqlDataSource.Create(_connectionString);
+    }
+
+    /// <inheritdoc />
+    public string Backend => "postgres";
+
+    /// <inheritdoc />
+    public IDistributedLock CreateLock(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new PostgresLock(this, name);
+    }
+
+    /// <summary>The 64-bit advisory lock key of <paramref name="name"/>: the first 8 bytes of its SHA-256.</summary>
+    public static long KeyOf(string name) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await EnsureReadyAsync(connection, cancellationToken);
+            var key = KeyOf(name);
+            bool acquired;
+            if (wait == TimeSpan.Zero)
+            {
+                await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
+                acquired = (bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
+            }
+            else
+            {
+                acquired = await WaitForLockAsync(connection, key, wait, cancellationToken);
+            }
+
+            if (!acquired)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            await using var next = new NpgsqlCommand($"SELECT nextval('{_options.FencingSequence}')", connection);
+            var fence = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            var held = new HeldLock(connection, key, _options.LivenessCheck);
+            return new LockHandle(name, fence, held.ReleaseAsync, held.Lost);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<bool> WaitForLockAsync(NpgsqlConnection connection, long key, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        // The server queues waiters in arrival order; lock_timeout bounds the wait server-side.
+        var timeoutMs = wait is { } w && w != Timeout.InfiniteTimeSpan ? Math.Max(1, (long)w.TotalMilliseconds) : 0;
+        await using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {timeoutMs}", connection))
+        {
+            await setTimeout.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } }, CommandTimeout = 0 };
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return false;
+        }
+    }
+
+    private async Task EnsureReadyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        // Two statements, two transactions: a transaction-pooling proxy may answer them from
+        // different server sessions, and a session lock would then be held by nobody we know.
+        await using var first = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var pid1 = (int)(await first.ExecuteScalarAsync(cancellationToken))!;
+        await using var second = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var pid2 = (int)(await second.ExecuteScalarAsync(cancellationToken))!;
+        if (pid1 != pid2)
+        {
+            throw new InvalidOperationException("PostgreSQL locks need a session-pooled or direct connection; this one moves between server sessions (a transaction-pooling proxy such as PgBouncer pool_mode=transaction?). Connect the lock provider directly or through a session pool.");
+        }
+
+        await using var sequence = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {_options.FencingSequence}", connection);
+        try
+        {
+            await sequence.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Created by another process at the same moment.
+        }
+
+        _ready = true;
+    }
+
+    private sealed class PostgresLock(PostgresLockProvider provider, string name) : IDistributedLock
+    {
+        public string Name => name;
+
+        public ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
+            provider.EnterAsync(name, wait, cancellationToken);
+
+        public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
+            await provider.EnterAsync(name, wait ?? Timeout.InfiniteTimeSpan, cancellationToken)
+            ?? throw new TimeoutException($"lock '{name}' was not acquired within {Core.Duration.Format(wait ?? TimeSpan.Zero)}");
+    }
+}
