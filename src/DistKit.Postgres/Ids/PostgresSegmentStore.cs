@@ -22,14 +22,7 @@ public sealed class PostgresSegmentStore(NpgsqlDataSource dataSource, string tab
         if (!_ready)
         {
             await using var create = dataSource.CreateCommand($"CREATE TABLE IF NOT EXISTS {_table} (key text PRIMARY KEY, next_id bigint NOT NULL)");
-            try
-            {
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-            {
-                // Created by another process at the same moment.
-            }
+            await Internal.Schema.EnsureAsync(create, cancellationToken);
 
             _ready = true;
         }

@@ -81,15 +81,7 @@ public sealed class PostgresLeaseStore(NpgsqlDataSource dataSource, string table
               expires_at timestamptz NOT NULL,
               fence bigint NOT NULL)
             """);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-        {
-            // Another process created it at the same moment.
-        }
-
+        await Internal.Schema.EnsureAsync(command, cancellationToken);
         _created = true;
     }
 

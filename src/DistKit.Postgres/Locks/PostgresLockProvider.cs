@@ -123,14 +123,7 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
         }
 
         await using var sequence = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {_options.FencingSequence}", connection);
-        try
-        {
-            await sequence.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-        {
-            // Created by another process at the same moment.
-        }
+        await Internal.Schema.EnsureAsync(sequence, cancellationToken);
 
         _ready = true;
     }
