@@ -4,6 +4,8 @@ using System.Globalization;
 using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
 using DistKit.Core.Leases;
+using DistKit.Etcd.Leases;
+using DistKit.Etcd.Locks;
 using DistKit.Postgres.Locks;
 using DistKit.Redis.Locks;
 using DistKit.Server.Engines;
@@ -26,8 +28,8 @@ internal sealed class LockCommands : ICommandGroup
     {
         var name = new Argument<string>("name") { Description = "The lock's name" };
         var command = new Argument<string[]>("command") { Description = "The command to run while holding the lock (after --)", Arity = ArgumentArity.OneOrMore };
-        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node), redis (DISTKIT_REDIS) or postgres (DISTKIT_POSTGRES); default node", DefaultValueFactory = _ => "node" };
-        backend.AcceptOnlyFromAmong("node", "redis", "postgres");
+        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node), redis (DISTKIT_REDIS), etcd (DISTKIT_ETCD) or postgres (DISTKIT_POSTGRES); default node", DefaultValueFactory = _ => "node" };
+        backend.AcceptOnlyFromAmong("node", "redis", "etcd", "postgres");
         var wait = CliOptions.Duration("--wait", TimeSpan.FromSeconds(30), "How long to wait for the lock");
         var ttl = CliOptions.Duration("--ttl", TimeSpan.FromSeconds(15), "How long the lock outlives this process if it dies; renewed at a third of it while the command runs");
         var connection = new NodeConnection();
@@ -53,6 +55,7 @@ internal sealed class LockCommands : ICommandGroup
             {
                 "redis" => await HoldOnRedisAsync(lockName, waitFor, holdFor, cancellationToken),
                 "postgres" => await HoldOnPostgresAsync(lockName, waitFor, cancellationToken),
+                "etcd" => await HoldOnEtcdAsync(lockName, waitFor, holdFor, cancellationToken),
                 _ => await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken),
             };
             return await RunHoldingAsync(parseResult, held, argv, cancellationToken);
@@ -137,6 +140,28 @@ internal sealed class LockCommands : ICommandGroup
         var handle = await new PostgresLockProvider(postgres).CreateLock(name).TryAcquireAsync(wait, cancellationToken)
             ?? throw NotAcquired(name, wait);
         return new HeldLock(name, handle.FencingToken, () => handle.DisposeAsync(), handle.Lost);
+    }
+
+    private static async Task<HeldLock> HoldOnEtcdAsync(string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var url = NodeSettingsLoader.Load(new NodeSettingsLoader.Flags(), NodeSettingsLoader.ProcessEnvironment()).Engines.Etcd
+            ?? throw new CliException(ExitCodes.Config, "--backend etcd: no etcd connection is configured (DISTKIT_ETCD)");
+        var store = new EtcdLeaseStore(url.Split(',')[0].Trim());
+        try
+        {
+            var handle = await new EtcdLockProvider(store, LeaseOptions.Default with { Ttl = ttl }).CreateLock(name).TryAcquireAsync(wait, cancellationToken)
+                ?? throw NotAcquired(name, wait);
+            return new HeldLock(name, handle.FencingToken, async () =>
+            {
+                await handle.DisposeAsync();
+                store.Dispose();
+            }, handle.Lost);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     private static async Task<HeldLock> HoldOnNodeAsync(NodeClient client, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)

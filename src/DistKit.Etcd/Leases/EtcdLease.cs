@@ -9,20 +9,23 @@ internal sealed class EtcdLease : Core.Leases.Lease
 {
     private readonly EtcdLeaseStore _store;
     private readonly long _leaseId;
+    private readonly string _key;
 
-    private EtcdLease(EtcdLeaseStore store, string name, string token, long fence, long leaseId, LeaseOptions options, long started)
+    private EtcdLease(EtcdLeaseStore store, string name, string key, string token, long fence, long leaseId, LeaseOptions options, long started)
         : base(name, token, fence, options, started)
     {
         _store = store;
         _leaseId = leaseId;
+        _key = key;
     }
 
     /// <summary>The etcd lease id the key is bound to.</summary>
     public long LeaseId => _leaseId;
 
-    public static EtcdLease Start(EtcdLeaseStore store, string name, string token, long fence, long leaseId, LeaseOptions options, long started)
+    /// <summary>Starts renewing the etcd lease <paramref name="leaseId"/> that holds <paramref name="key"/> for this owner.</summary>
+    public static EtcdLease Start(EtcdLeaseStore store, string name, string key, string token, long fence, long leaseId, LeaseOptions options, long started)
     {
-        var lease = new EtcdLease(store, name, token, fence, leaseId, options, started);
+        var lease = new EtcdLease(store, name, key, token, fence, leaseId, options, started);
         lease.Start();
         return lease;
     }
@@ -44,7 +47,7 @@ internal sealed class EtcdLease : Core.Leases.Lease
         }
 
         // The etcd lease lives, but the key may have been deleted and taken by someone else.
-        var key = await _store.Client.GetAsync(_store.KeyOf(Name), cancellationToken: cancellationToken);
+        var key = await _store.Client.GetAsync(_key, cancellationToken: cancellationToken);
         return key.Kvs.Count == 1 && key.Kvs[0].Value.ToStringUtf8() == OwnerToken && key.Kvs[0].Lease == _leaseId;
     }
 

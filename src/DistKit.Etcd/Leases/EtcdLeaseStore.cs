@@ -26,6 +26,7 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
         _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
         Client = new EtcdClient(_channel.CreateCallInvoker());
         LeaseClient = new Etcdserverpb.Lease.LeaseClient(_channel);
+        WatchClient = new Watch.WatchClient(_channel);
         _prefix = keyPrefix;
     }
 
@@ -35,6 +36,8 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
     internal EtcdClient Client { get; }
 
     internal Etcdserverpb.Lease.LeaseClient LeaseClient { get; }
+
+    internal Watch.WatchClient WatchClient { get; }
 
     /// <summary>The key that holds <paramref name="name"/>.</summary>
     public string KeyOf(string name) => _prefix + name;
@@ -67,7 +70,7 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
             return null;
         }
 
-        return EtcdLease.Start(this, name, token, result.Header.Revision, granted.ID, options, started);
+        return EtcdLease.Start(this, name, KeyOf(name), token, result.Header.Revision, granted.ID, options, started);
     }
 
     /// <inheritdoc />

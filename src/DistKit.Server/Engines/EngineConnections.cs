@@ -60,6 +60,9 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
+    /// <summary>The etcd connection, shared by every capability that uses etcd.</summary>
+    public async Task<EtcdLeaseStore> EtcdAsync() => (EtcdLeaseStore)await LeaseStoreAsync(EngineNames.Etcd);
+
     /// <summary>The lease store of <paramref name="engine"/> (<c>redis</c>, <c>etcd</c>, <c>postgres</c>).</summary>
     /// <exception cref="InvalidOperationException">The engine has no connection string, or has no lease store.</exception>
     public Task<ILeaseStore> LeaseStoreAsync(string engine) =>

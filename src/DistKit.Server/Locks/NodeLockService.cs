@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using DistKit.Locks;
+using DistKit.Etcd.Locks;
 using DistKit.Postgres.Locks;
 using DistKit.Redis.Locks;
 using DistKit.Server.Engines;
@@ -68,6 +69,7 @@ internal sealed class NodeLockService(NodeSettings settings, EngineConnections e
         {
             EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync()),
             EngineNames.Postgres => new PostgresLockProvider(settings.Engines.Postgres!),
+            EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync()),
             _ => new InProcessLockProvider(),
         };
 

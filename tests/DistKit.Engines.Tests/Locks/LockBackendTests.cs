@@ -84,3 +84,68 @@ public sealed class RedisLockContractTests(RedisFixture redis) : LockProviderCon
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 }
+
+public sealed class EtcdLockContractTests(EtcdFixture etcd) : LockProviderContract
+{
+    private static readonly DistKit.Core.Leases.LeaseOptions Lease = new() { Ttl = TimeSpan.FromSeconds(2), ClockDrift = TimeSpan.FromMilliseconds(500) };
+
+    protected override Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectAsync()
+    {
+        var store = new DistKit.Etcd.Leases.EtcdLeaseStore(etcd.ConnectionString);
+        return Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((new DistKit.Etcd.Locks.EtcdLockProvider(store, Lease), new StoreDisposer(store)));
+    }
+
+    protected override async Task AssertNoWaitersLeftAsync(string name)
+    {
+        using var client = new dotnet_etcd.EtcdClient(etcd.ConnectionString);
+        var prefix = $"distkit/lock/{name}/";
+        var keys = await client.GetRangeAsync(prefix, cancellationToken: TestContext.Current.CancellationToken);
+
+        // Only the holder's key may remain.
+        Assert.True(keys.Kvs.Count <= 1, $"{keys.Kvs.Count} keys left under {prefix}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task HolderCrashes_NextWaiterGetsTheLockWithinTheLeaseTtl_WithALargerToken()
+    {
+        var name = NewName();
+        var (holderLocks, holderConnection) = await ConnectAsync();
+        var (waiterLocks, waiterConnection) = await ConnectAsync();
+        await using var _ = waiterConnection;
+        var held = await holderLocks.CreateLock(name).AcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var waiting = waiterLocks.CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken).AsTask();
+
+        var clock = Stopwatch.StartNew();
+        await holderConnection.DisposeAsync();
+        await using var next = await waiting;
+
+        Assert.True(next.FencingToken > held.FencingToken);
+        Assert.True(clock.Elapsed <= TimeSpan.FromSeconds(Math.Ceiling(Lease.EngineTtl.TotalSeconds)) + TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task LeaseRevoked_FiresLost()
+    {
+        var name = NewName();
+        var (locks, connection) = await ConnectAsync();
+        await using var _ = connection;
+        await using var held = await locks.CreateLock(name).AcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var lost = new TaskCompletionSource();
+        using var onLost = held.Lost.Register(() => lost.TrySetResult());
+
+        using var client = new dotnet_etcd.EtcdClient(etcd.ConnectionString);
+        var keys = await client.GetRangeAsync($"distkit/lock/{name}/", cancellationToken: TestContext.Current.CancellationToken);
+        await client.LeaseRevokeAsync(new Etcdserverpb.LeaseRevokeRequest { ID = Assert.Single(keys.Kvs).Lease }, cancellationToken: TestContext.Current.CancellationToken);
+
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    private sealed class StoreDisposer(DistKit.Etcd.Leases.EtcdLeaseStore store) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            store.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -9,16 +9,17 @@ using StackExchange.Redis;
 namespace DistKit.Engines.Tests.Locks;
 
 /// <summary>`distkit lock run` in real processes, on the node and on Redis.</summary>
-public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres) : IDisposable
+public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres, EtcdFixture etcd) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("distkit-lockrun-").FullName;
 
-    private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_POSTGRES"] = postgres.ConnectionString };
+    private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_POSTGRES"] = postgres.ConnectionString, ["DISTKIT_ETCD"] = etcd.ConnectionString };
 
     [Theory(Timeout = 300_000)]
     [InlineData("node")]
     [InlineData("redis")]
     [InlineData("postgres")]
+    [InlineData("etcd")]
     public async Task EightProcessStreams_NeverOverlap_AndFencingTokensStrictlyIncrease(string backend)
     {
         const int Streams = 8, Rounds = 15;
