@@ -24,7 +24,7 @@ public sealed class InProcessLockProvider(TimeProvider? timeProvider = null) : I
     public IDistributedLock CreateLock(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new InProcessLock(this, name);
+        return new NamedLock(name, EnterAsync);
     }
 
     /// <summary>How many names currently hold state (held or waited on); idle names are dropped.</summary>
@@ -44,13 +44,8 @@ public sealed class InProcessLockProvider(TimeProvider? timeProvider = null) : I
         }
     }
 
-    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan? wait, CancellationToken cancellationToken)
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (wait is { } w && w < TimeSpan.Zero && w != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(wait), w, "wait must be zero or positive.");
-        }
-
         cancellationToken.ThrowIfCancellationRequested();
         TaskCompletionSource<long> waiter;
         Gate gate;
@@ -81,7 +76,7 @@ public sealed class InProcessLockProvider(TimeProvider? timeProvider = null) : I
             }
         }
 
-        using var timeout = wait is { } limit && limit != Timeout.InfiniteTimeSpan ? new CancellationTokenSource(limit, _time) : null;
+        using var timeout = wait != Timeout.InfiniteTimeSpan ? new CancellationTokenSource(wait, _time) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
         using (token.Register(() => waiter.TrySetCanceled(token)))
@@ -148,17 +143,5 @@ public sealed class InProcessLockProvider(TimeProvider? timeProvider = null) : I
         public bool Held;
         public bool Retired;
         public readonly LinkedList<TaskCompletionSource<long>> Waiters = new();
-    }
-
-    private sealed class InProcessLock(InProcessLockProvider provider, string name) : IDistributedLock
-    {
-        public string Name => name;
-
-        public ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
-            provider.EnterAsync(name, wait, cancellationToken);
-
-        public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-            await provider.EnterAsync(name, wait ?? Timeout.InfiniteTimeSpan, cancellationToken)
-            ?? throw new TimeoutException($"lock '{name}' was not acquired within {Core.Duration.Format(wait ?? TimeSpan.Zero)}");
     }
 }

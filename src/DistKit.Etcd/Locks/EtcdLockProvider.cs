@@ -31,10 +31,10 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
     public IDistributedLock CreateLock(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new EtcdLock(this, name);
+        return new NamedLock(name, EnterAsync);
     }
 
-    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan? wait, CancellationToken cancellationToken)
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
@@ -50,7 +50,7 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
 
         // Renewed from now on, so a long wait in the queue cannot let the key expire.
         var lease = EtcdLease.Start(store, name, key, token, myRevision, granted.ID, _options, started);
-        var deadline = wait is { } w && w != Timeout.InfiniteTimeSpan ? started + (long)(w.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
+        var deadline = wait != Timeout.InfiniteTimeSpan ? started + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
         try
         {
             while (true)
@@ -123,17 +123,5 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
                 return;
             }
         }
-    }
-
-    private sealed class EtcdLock(EtcdLockProvider provider, string name) : IDistributedLock
-    {
-        public string Name => name;
-
-        public ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
-            provider.EnterAsync(name, wait, cancellationToken);
-
-        public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-            await provider.EnterAsync(name, wait ?? Timeout.InfiniteTimeSpan, cancellationToken)
-            ?? throw new TimeoutException($"lock '{name}' was not acquired within {Core.Duration.Format(wait ?? TimeSpan.Zero)}");
     }
 }

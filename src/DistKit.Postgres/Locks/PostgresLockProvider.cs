@@ -41,13 +41,13 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
     public IDistributedLock CreateLock(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new PostgresLock(this, name);
+        return new NamedLock(name, EnterAsync);
     }
 
     /// <summary>The 64-bit advisory lock key of <paramref name="name"/>: the first 8 bytes of its SHA-256.</summary>
     public static long KeyOf(string name) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
 
-    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan? wait, CancellationToken cancellationToken)
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
@@ -126,17 +126,5 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
         await Internal.Schema.EnsureAsync(sequence, cancellationToken);
 
         _ready = true;
-    }
-
-    private sealed class PostgresLock(PostgresLockProvider provider, string name) : IDistributedLock
-    {
-        public string Name => name;
-
-        public ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
-            provider.EnterAsync(name, wait, cancellationToken);
-
-        public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-            await provider.EnterAsync(name, wait ?? Timeout.InfiniteTimeSpan, cancellationToken)
-            ?? throw new TimeoutException($"lock '{name}' was not acquired within {Core.Duration.Format(wait ?? TimeSpan.Zero)}");
     }
 }

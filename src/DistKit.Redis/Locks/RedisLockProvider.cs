@@ -64,14 +64,14 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     public IDistributedLock CreateLock(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new RedisLock(this, name);
+        return new NamedLock(name, EnterAsync);
     }
 
     /// <summary>The keys a lock uses, so operators and tests can find them.</summary>
     public static RedisKey[] KeysOf(string name, string prefix = "distkit:lock:") =>
         [$"{prefix}{{{name}}}", $"{prefix}{{{name}}}:fence", $"{prefix}{{{name}}}:queue", $"{prefix}{{{name}}}:waiters", $"{prefix}{{{name}}}:arrivals"];
 
-    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan? wait, CancellationToken cancellationToken)
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
         var time = _options.Lease.TimeProvider;
         var keys = KeysOf(name, _options.KeyPrefix);
@@ -80,7 +80,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         var database = redis.GetDatabase();
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
         var waiterMs = (long)_options.WaiterTimeout.TotalMilliseconds;
-        var deadline = wait is { } w && w != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(w.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
+        var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
         // Subscribe before the first try, so a release between the try and the wait is not missed.
         var released = new SemaphoreSlim(0);
@@ -135,17 +135,5 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
             released.Dispose();
         }
-    }
-
-    private sealed class RedisLock(RedisLockProvider provider, string name) : IDistributedLock
-    {
-        public string Name => name;
-
-        public ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
-            provider.EnterAsync(name, wait, cancellationToken);
-
-        public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-            await provider.EnterAsync(name, wait ?? Timeout.InfiniteTimeSpan, cancellationToken)
-            ?? throw new TimeoutException($"lock '{name}' was not acquired within {Core.Duration.Format(wait ?? TimeSpan.Zero)}");
     }
 }
