@@ -79,6 +79,14 @@ public static class DistKitNode
         await app.WaitForShutdownAsync(cancellationToken);
     }
 
+    /// <summary>The address a started node listens on; with port 0 in the settings, the port the OS gave it.</summary>
+    public static Uri AddressOf(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>();
+        return new Uri(addresses?.Addresses.FirstOrDefault() ?? throw new InvalidOperationException("the node has not started listening"));
+    }
+
     private static string PrepareDataDir(string configured)
     {
         var full = Path.GetFullPath(configured);

@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Server.Tests;
 
@@ -39,8 +36,8 @@ internal sealed class InProcessNode : IAsyncDisposable
         var app = DistKitNode.Build(settings);
         extraRoutes?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InProcessNode(app, new Uri(address), dataDir, keepDataDir);
+        var address = DistKitNode.AddressOf(app);
+        return new InProcessNode(app, address, dataDir, keepDataDir);
     }
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? token = null)

@@ -8,9 +8,6 @@ using DistKit.Ids;
 using DistKit.Server;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Cli.Bench;
 
@@ -135,7 +132,7 @@ internal static class IdsBench
             dataDir = Directory.CreateTempSubdirectory("distkit-bench-").FullName;
             app = DistKitNode.Build(NodeSettings.Default with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" });
             await app.StartAsync(cancellationToken);
-            address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            address = DistKitNode.AddressOf(app);
         }
         else
         {

@@ -7,7 +7,6 @@ using DistKit.Ids;
 using DistKit.Ids.Encoding;
 using DistKit.Ids.Workers;
 using DistKit.Server.Engines;
-using DistKit.Server.Settings;
 
 namespace DistKit.Cli.Commands;
 
@@ -94,7 +93,7 @@ internal sealed class IdCommands : ICommandGroup
             var name = idLayout.StorageName;
             var workerId = parseResult.GetValue(worker) ?? ParseWorker(Environment.GetEnvironmentVariable("DISTKIT_ID_WORKER"));
             var from = parseResult.GetValue(workerFrom)!;
-            await using var engines = new EngineConnections(EnginesFromEnvironment());
+            await using var engines = new EngineConnections(CliEngines.Settings());
             IWorkerIdSource source = workerId is { } fixedId ? new StaticWorkerIdSource(fixedId)
                 : from == "file" ? new FileWorkerIdSource(Path.Combine(directory, name + ".worker"))
                 : new LeasedWorkerIdSource(await LeaseStoreAsync(engines, from), name, LeaseOptions.Default with { Ttl = parseResult.GetValue(leaseTtl) });
@@ -286,10 +285,6 @@ internal sealed class IdCommands : ICommandGroup
             }
         }
     }
-
-    private static EngineSettings EnginesFromEnvironment() => NodeSettingsLoader.Load(
-        new NodeSettingsLoader.Flags { ConfigFile = null },
-        NodeSettingsLoader.ProcessEnvironment()).Engines;
 
     private static async Task<ILeaseStore> LeaseStoreAsync(EngineConnections engines, string engine)
     {

@@ -4,7 +4,7 @@ using System.Globalization;
 using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
 using DistKit.Core.Leases;
-using DistKit.Etcd.Leases;
+using DistKit.Locks;
 using DistKit.Etcd.Locks;
 using DistKit.Postgres.Locks;
 using DistKit.Redis.Locks;
@@ -51,13 +51,10 @@ internal sealed class LockCommands : ICommandGroup
                 throw new CliException(ExitCodes.Usage, "--ttl must be at least 1s");
             }
 
-            await using var held = parseResult.GetValue(backend) switch
-            {
-                "redis" => await HoldOnRedisAsync(lockName, waitFor, holdFor, cancellationToken),
-                "postgres" => await HoldOnPostgresAsync(lockName, waitFor, cancellationToken),
-                "etcd" => await HoldOnEtcdAsync(lockName, waitFor, holdFor, cancellationToken),
-                _ => await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken),
-            };
+            var engine = parseResult.GetValue(backend)!;
+            await using var held = engine == "node"
+                ? await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken)
+                : await HoldOnEngineAsync(engine, lockName, waitFor, holdFor, cancellationToken);
             return await RunHoldingAsync(parseResult, held, argv, cancellationToken);
         });
         return run;
@@ -106,13 +103,20 @@ internal sealed class LockCommands : ICommandGroup
         }
     }
 
-    private static async Task<HeldLock> HoldOnRedisAsync(string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
+    // Redis, etcd and PostgreSQL: the lock's renewal and loss detection live in the backend's handle.
+    private static async Task<HeldLock> HoldOnEngineAsync(string engine, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var engines = new EngineConnections(NodeSettingsLoader.Load(new NodeSettingsLoader.Flags(), NodeSettingsLoader.ProcessEnvironment()).Engines);
+        var settings = CliEngines.Settings();
+        var engines = new EngineConnections(settings);
         try
         {
-            var redis = await engines.RedisAsync();
-            var locks = new RedisLockProvider(redis, RedisLockOptions.Default with { Lease = LeaseOptions.Default with { Ttl = ttl } });
+            var lease = LeaseOptions.Default with { Ttl = ttl };
+            IDistributedLockProvider locks = engine switch
+            {
+                EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync(), RedisLockOptions.Default with { Lease = lease }),
+                EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync(), lease),
+                _ => new PostgresLockProvider(settings.Postgres ?? throw new InvalidOperationException("no postgres connection is configured (DISTKIT_POSTGRES)")),
+            };
             var handle = await locks.CreateLock(name).TryAcquireAsync(wait, cancellationToken)
                 ?? throw NotAcquired(name, wait);
             return new HeldLock(name, handle.FencingToken, async () =>
@@ -124,42 +128,11 @@ internal sealed class LockCommands : ICommandGroup
         catch (InvalidOperationException e)
         {
             await engines.DisposeAsync();
-            throw new CliException(ExitCodes.Config, $"--backend redis: {e.Message}");
+            throw new CliException(ExitCodes.Config, $"--backend {engine}: {e.Message}");
         }
         catch
         {
             await engines.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task<HeldLock> HoldOnPostgresAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var postgres = NodeSettingsLoader.Load(new NodeSettingsLoader.Flags(), NodeSettingsLoader.ProcessEnvironment()).Engines.Postgres
-            ?? throw new CliException(ExitCodes.Config, "--backend postgres: no postgres connection is configured (DISTKIT_POSTGRES)");
-        var handle = await new PostgresLockProvider(postgres).CreateLock(name).TryAcquireAsync(wait, cancellationToken)
-            ?? throw NotAcquired(name, wait);
-        return new HeldLock(name, handle.FencingToken, () => handle.DisposeAsync(), handle.Lost);
-    }
-
-    private static async Task<HeldLock> HoldOnEtcdAsync(string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        var url = NodeSettingsLoader.Load(new NodeSettingsLoader.Flags(), NodeSettingsLoader.ProcessEnvironment()).Engines.Etcd
-            ?? throw new CliException(ExitCodes.Config, "--backend etcd: no etcd connection is configured (DISTKIT_ETCD)");
-        var store = new EtcdLeaseStore(url.Split(',')[0].Trim());
-        try
-        {
-            var handle = await new EtcdLockProvider(store, LeaseOptions.Default with { Ttl = ttl }).CreateLock(name).TryAcquireAsync(wait, cancellationToken)
-                ?? throw NotAcquired(name, wait);
-            return new HeldLock(name, handle.FencingToken, async () =>
-            {
-                await handle.DisposeAsync();
-                store.Dispose();
-            }, handle.Lost);
-        }
-        catch
-        {
-            store.Dispose();
             throw;
         }
     }

@@ -73,7 +73,8 @@ internal static class IdEndpoints
             ApiJsonContext.Default.DecodedId);
     }
 
-    private static int ParseCount(string? count)
+    /// <summary>Reads a <c>count</c> query value: absent means 1; otherwise 1 to <see cref="MaxCount"/>, or a 400.</summary>
+    internal static int ParseCount(string? count)
     {
         if (count is null)
         {

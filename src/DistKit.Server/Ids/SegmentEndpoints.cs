@@ -28,11 +28,7 @@ internal static partial class SegmentEndpoints
             throw ApiException.InvalidArgument($"segment key '{key}' must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
         }
 
-        var n = 1;
-        if (count is not null && !(int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) && n is >= 1 and <= IdEndpoints.MaxCount))
-        {
-            throw ApiException.InvalidArgument($"count must be a whole number from 1 to {IdEndpoints.MaxCount}, got '{count}'");
-        }
+        var n = IdEndpoints.ParseCount(count);
 
         var ids = ArrayPool<long>.Shared.Rent(n);
         try

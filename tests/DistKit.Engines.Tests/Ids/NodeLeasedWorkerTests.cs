@@ -4,8 +4,6 @@ using DistKit.Server;
 using DistKit.Server.Settings;
 using DistKit.Testing;
 
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace DistKit.Engines.Tests.Ids;
@@ -27,8 +25,8 @@ public sealed class NodeLeasedWorkerTests(RedisFixture redis)
         };
         await using var app = DistKitNode.Build(settings);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var address = DistKitNode.AddressOf(app);
+        using var http = new HttpClient { BaseAddress = address };
 
         var info = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/info", UriKind.Relative), TestContext.Current.CancellationToken));
         var ids = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/ids?count=5", UriKind.Relative), TestContext.Current.CancellationToken));

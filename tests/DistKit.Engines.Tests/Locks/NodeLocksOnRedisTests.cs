@@ -5,8 +5,6 @@ using DistKit.Redis.Locks;
 using DistKit.Server;
 using DistKit.Server.Settings;
 using DistKit.Testing;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace DistKit.Engines.Tests.Locks;
@@ -27,8 +25,8 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis)
             CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redis" },
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var address = DistKitNode.AddressOf(app);
+        using var http = new HttpClient { BaseAddress = address };
         var name = "node-redis-" + Guid.NewGuid().ToString("N")[..8];
 
         using var granted = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000 }, TestContext.Current.CancellationToken);

@@ -2,8 +2,6 @@ using System.Text.Json;
 using DistKit.Server;
 using DistKit.Server.Settings;
 using DistKit.Testing;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Engines.Tests.Segments;
 
@@ -27,8 +25,8 @@ public sealed class NodeSegmentsOnPostgresTests(PostgresFixture postgres)
                 Ids = new IdSettings { Segments = "postgres" },
             });
             await app.StartAsync(TestContext.Current.CancellationToken);
-            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            nodes.Add((app, new HttpClient { BaseAddress = new Uri(address) }, dir));
+            var address = DistKitNode.AddressOf(app);
+            nodes.Add((app, new HttpClient { BaseAddress = address }, dir));
         }
 
         var taken = await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, 10).Select(async _ =>
