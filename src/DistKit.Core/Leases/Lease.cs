@@ -16,10 +16,21 @@ public abstract class Lease : IAsyncDisposable
     private readonly ITimer _expiry;
     private long _validUntilTimestamp;
     private Task _renewal = Task.CompletedTask;
+    private TimeSpan _firstRenewalIn;
     private int _disposed;
 
     /// <summary>Creates the handle for a lease the engine granted to a request sent at <paramref name="requestStarted"/> (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
     protected Lease(string name, string ownerToken, long fencingToken, LeaseOptions options, long requestStarted)
+        : this(name, ownerToken, fencingToken, options, requestStarted, options?.Ttl ?? default)
+    {
+    }
+
+    /// <summary>
+    /// Creates the handle for a lease the engine granted for only <paramref name="validFor"/> from
+    /// <paramref name="requestStarted"/> (a lease handed over by its previous holder, say); start it
+    /// with an early first renewal.
+    /// </summary>
+    protected Lease(string name, string ownerToken, long fencingToken, LeaseOptions options, long requestStarted, TimeSpan validFor)
     {
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
@@ -27,7 +38,8 @@ public abstract class Lease : IAsyncDisposable
         FencingToken = fencingToken;
         _options = options;
         _time = options.TimeProvider;
-        _validUntilTimestamp = requestStarted + ToTimestampTicks(options.Ttl);
+        _validUntilTimestamp = requestStarted + ToTimestampTicks(validFor);
+        _firstRenewalIn = options.RenewPeriod;
         _expiry = _time.CreateTimer(_ => MarkLost(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -66,8 +78,12 @@ public abstract class Lease : IAsyncDisposable
     public DateTimeOffset ValidUntil => _time.GetUtcNow() + Remaining;
 
     /// <summary>Starts renewal and the validity watch; engines call it once, right after construction.</summary>
-    protected void Start()
+    protected void Start() => Start(_options.RenewPeriod);
+
+    /// <summary>Starts renewal with the first renewal after <paramref name="firstRenewalIn"/>, then every <see cref="LeaseOptions.RenewPeriod"/>.</summary>
+    protected void Start(TimeSpan firstRenewalIn)
     {
+        _firstRenewalIn = firstRenewalIn;
         ArmExpiry();
         _renewal = Task.Run(RenewLoopAsync);
     }
@@ -89,7 +105,8 @@ public abstract class Lease : IAsyncDisposable
         {
             while (!token.IsCancellationRequested && !_lost.IsCancellationRequested)
             {
-                await Task.Delay(_options.RenewPeriod, _time, token);
+                await Task.Delay(_firstRenewalIn, _time, token);
+                _firstRenewalIn = _options.RenewPeriod;
                 var started = _time.GetTimestamp();
                 bool stillOurs;
                 try

@@ -9,22 +9,34 @@ internal sealed class RedisLease : Lease
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKey _key;
     private readonly long _engineTtlMs;
-    private readonly string _releasedChannel;
+    private readonly ReleaseCommand _release;
 
-    private RedisLease(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, string releasedChannel)
-        : base(name, token, fence, options, started)
+    private RedisLease(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, TimeSpan validFor, ReleaseCommand? release)
+        : base(name, token, fence, options, started, validFor)
     {
         _redis = redis;
         _key = key;
         _engineTtlMs = (long)options.EngineTtl.TotalMilliseconds;
-        _releasedChannel = releasedChannel;
+        _release = release ?? new ReleaseCommand(RedisLeaseStore.ReleaseScript, [key], [token]);
     }
 
-    /// <summary>Starts renewing a lease the caller just took; <paramref name="releasedChannel"/> (may be empty) is published to on release.</summary>
-    public static RedisLease Start(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, string releasedChannel = "")
+    /// <summary>Starts renewing a lease the caller just took; <paramref name="release"/> (default: compare-and-delete) gives it back.</summary>
+    public static RedisLease Start(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, ReleaseCommand? release = null)
     {
-        var lease = new RedisLease(redis, key, name, token, fence, options, started, releasedChannel);
+        var lease = new RedisLease(redis, key, name, token, fence, options, started, options.Ttl, release);
         lease.Start();
+        return lease;
+    }
+
+    /// <summary>
+    /// Starts a lease its previous holder handed over with only <paramref name="validFor"/> on the
+    /// key, counted from <paramref name="started"/> (a moment known to precede the hand-over); the
+    /// first renewal comes at a third of that, stretching it to the full TTL.
+    /// </summary>
+    public static RedisLease StartHandedOver(IConnectionMultiplexer redis, RedisKey key, string name, string token, long fence, LeaseOptions options, long started, TimeSpan validFor, ReleaseCommand release)
+    {
+        var lease = new RedisLease(redis, key, name, token, fence, options, started, validFor, release);
+        lease.Start(validFor / 3);
         return lease;
     }
 
@@ -32,5 +44,8 @@ internal sealed class RedisLease : Lease
         (long)await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.RenewScript, [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
 
     protected override async ValueTask ReleaseCoreAsync(CancellationToken cancellationToken) =>
-        await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.ReleaseScript, [_key], [OwnerToken, _releasedChannel]).WaitAsync(cancellationToken);
+        await _redis.GetDatabase().ScriptEvaluateAsync(_release.Script, _release.Keys, _release.Arguments).WaitAsync(cancellationToken);
 }
+
+/// <summary>The Lua that gives a lease back, with its keys and arguments.</summary>
+internal sealed record ReleaseCommand(string Script, RedisKey[] Keys, RedisValue[] Arguments);

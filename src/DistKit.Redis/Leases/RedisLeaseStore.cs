@@ -31,14 +31,9 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         return 0
         """;
 
-    // ARGV[2], when not empty, is a channel told about the release so waiters need not poll.
     internal const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('DEL', KEYS[1])
-          if ARGV[2] ~= '' then
-            redis.call('PUBLISH', ARGV[2], '1')
-          end
-          return 1
+          return redis.call('DEL', KEYS[1])
         end
         return 0
         """;

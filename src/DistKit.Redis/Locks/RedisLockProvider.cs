@@ -8,19 +8,21 @@ namespace DistKit.Redis.Locks;
 /// <summary>
 /// Fair locks on one Redis. The lock is a lease (<c>SET NX PX</c>, renewed at a third of the TTL,
 /// fencing counter incremented in the acquiring script). Waiters queue in arrival order in a sorted
-/// set, and only the head of the queue may take a free lock, so a releaser cannot barge back in
-/// ahead of those waiting. A release publishes on a channel that wakes the waiters; polling is only
-/// the fallback for a holder that died without releasing.
+/// set. A release hands the lock straight to the head of the queue, in the same script, and
+/// publishes who got it: the next holder starts on that message without another round trip, the
+/// others are not woken, and the releaser cannot barge back in ahead of those waiting. Polling is
+/// only the fallback for a lost message or a holder that died without releasing.
 /// </summary>
 /// <remarks>
 /// A waiter keeps its place by retrying at least every <see cref="RedisLockOptions.WaiterTimeout"/>;
-/// one that stops (a crashed process) is dropped from the queue after that long.
+/// one that stops (a crashed process) is dropped from the queue after that long. A lock handed to a
+/// waiter that has just died is held for only <see cref="RedisLockOptions.WaiterTimeout"/> (plus
+/// drift): the new holder stretches it to the full TTL at its first renewal.
 /// </remarks>
 public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOptions? options = null) : IDistributedLockProvider
 {
-    // KEYS: lock, fence, queue (zset by arrival), deadlines (hash token -> ms), arrival counter.
-    // ARGV: token, lock ttl ms, waiter timeout ms, enqueue (1) or just try (0).
-    private const string AcquireScript = """
+    // Drops waiters at the head of the queue (KEYS[3], deadlines in KEYS[4]) that stopped retrying.
+    private const string PruneDeadHeads = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         while true do
@@ -31,8 +33,20 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
           redis.call('ZREM', KEYS[3], head)
           redis.call('HDEL', KEYS[4], head)
         end
+        """;
+
+    // KEYS: lock, fence, queue (zset by arrival), deadlines (hash token -> ms), arrival counter.
+    // ARGV: token, lock ttl ms, waiter timeout ms, enqueue (1) or just try (0).
+    // Returns the fencing token when the caller holds the lock, 0 otherwise.
+    private const string AcquireScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return tonumber(redis.call('GET', KEYS[2]))
+        end
+        """ + "\n" + PruneDeadHeads + "\n" + """
         local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-        if redis.call('EXISTS', KEYS[1]) == 0 and (not head or head == ARGV[1]) then
+        if not holder and (not head or head == ARGV[1]) then
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
           redis.call('ZREM', KEYS[3], ARGV[1])
           redis.call('HDEL', KEYS[4], ARGV[1])
@@ -45,13 +59,27 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
           redis.call('HSET', KEYS[4], ARGV[1], now + tonumber(ARGV[3]))
           redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) * 2)
           redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]) * 2)
+          redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[3]) * 2)
         end
         return 0
         """;
 
-    private const string LeaveQueueScript = """
-        redis.call('ZREM', KEYS[1], ARGV[1])
-        redis.call('HDEL', KEYS[2], ARGV[1])
+    // Releases the lock if the caller holds it (and leaves the queue if it waits), then hands the
+    // lock to the head of the queue and publishes "token:fence" so that waiter starts at once.
+    // KEYS: lock, fence, queue, deadlines. ARGV: token, channel, hand-over ttl ms.
+    private const string ReleaseScript = """
+        redis.call('ZREM', KEYS[3], ARGV[1])
+        redis.call('HDEL', KEYS[4], ARGV[1])
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        """ + "\n" + PruneDeadHeads + "\n" + """
+        local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+        if head then
+          redis.call('SET', KEYS[1], head, 'PX', ARGV[3])
+          redis.call('ZREM', KEYS[3], head)
+          redis.call('HDEL', KEYS[4], head)
+          redis.call('PUBLISH', ARGV[2], head .. ':' .. redis.call('INCR', KEYS[2]))
+        end
         return 1
         """;
 
@@ -75,65 +103,92 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     {
         var time = _options.Lease.TimeProvider;
         var keys = KeysOf(name, _options.KeyPrefix);
-        var channel = RedisChannel.Literal($"{_options.KeyPrefix}{{{name}}}:released");
+        var channel = RedisChannel.Literal($"{_options.KeyPrefix}{{{name}}}:handover");
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var database = redis.GetDatabase();
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
         var waiterMs = (long)_options.WaiterTimeout.TotalMilliseconds;
+        var handOverValidity = _options.WaiterTimeout < _options.Lease.Ttl ? _options.WaiterTimeout : _options.Lease.Ttl;
+        var handOverMs = (long)(handOverValidity + _options.Lease.ClockDrift).TotalMilliseconds;
+        var release = new ReleaseCommand(ReleaseScript, keys[..4], [token, channel.ToString(), handOverMs]);
         var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
-        // Subscribe before the first try, so a release between the try and the wait is not missed.
-        var released = new SemaphoreSlim(0);
-        ChannelMessageQueue? subscription = null;
+        LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
+
+        // The uncontended case: one round trip, no subscription.
+        var started = time.GetTimestamp();
+        var fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
+        if (fence > 0)
+        {
+            return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
+        }
+
+        if (wait == TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        // Listen before queueing, so a hand-over right after we join the queue is not missed.
+        var handedOver = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var prefix = token + ":";
+        Action<RedisChannel, RedisValue> onHandOver = (_, message) =>
+        {
+            var text = (string?)message;
+            if (text is not null && text.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(text.AsSpan(prefix.Length), out var handedFence))
+            {
+                handedOver.TrySetResult(handedFence);
+            }
+        };
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(channel, onHandOver);
         var queued = false;
         try
         {
+            // A moment known to precede any hand-over to us: the start of our last try that left us queued.
+            var lastQueuedAt = started;
             while (true)
             {
-                var willWait = wait != TimeSpan.Zero && time.GetTimestamp() < deadline;
-                if (willWait && subscription is null)
+                if (handedOver.Task.IsCompletedSuccessfully)
                 {
-                    subscription = await redis.GetSubscriber().SubscribeAsync(channel);
-                    subscription.OnMessage(_ => released.Release());
+                    queued = false;
+                    return Held(RedisLease.StartHandedOver(redis, keys[0], name, token, handedOver.Task.Result, _options.Lease, lastQueuedAt, handOverValidity, release));
                 }
 
-                var started = time.GetTimestamp();
-                var fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, willWait ? "1" : "0"]).WaitAsync(cancellationToken);
+                var willWait = time.GetTimestamp() < deadline;
+                started = time.GetTimestamp();
+                fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, willWait ? "1" : "0"]).WaitAsync(cancellationToken);
                 if (fence > 0)
                 {
                     queued = false;
-                    var lease = RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, channel.ToString());
-                    return new LockHandle(name, fence, () => lease.DisposeAsync(), lease.Lost);
+                    return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
                 }
 
-                queued |= willWait;
                 if (!willWait)
                 {
                     return null;
                 }
 
+                queued = true;
+                lastQueuedAt = started;
                 var left = deadline == long.MaxValue ? _options.PollInterval : time.GetElapsedTime(time.GetTimestamp(), deadline);
                 var nap = left < _options.PollInterval ? left : _options.PollInterval;
                 if (nap > TimeSpan.Zero)
                 {
-                    await released.WaitAsync(nap, cancellationToken);
+                    await Task.WhenAny(handedOver.Task, Task.Delay(nap, time, cancellationToken));
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
             }
         }
         finally
         {
-            if (subscription is not null)
-            {
-                await subscription.UnsubscribeAsync();
-            }
-
+            // Off the hand-over path: the next holder's start must not wait for this round trip.
+            _ = subscriber.UnsubscribeAsync(channel, onHandOver, CommandFlags.FireAndForget);
             if (queued)
             {
-                // Cancelled or timed out while queued: leave no trace behind.
-                await database.ScriptEvaluateAsync(LeaveQueueScript, [keys[2], keys[3]], [token]);
+                // Cancelled or timed out while queued: leave no trace behind, and pass the lock on
+                // if it was handed to us meanwhile.
+                await database.ScriptEvaluateAsync(ReleaseScript, keys[..4], [token, channel.ToString(), handOverMs]);
             }
-
-            released.Dispose();
         }
     }
 }
