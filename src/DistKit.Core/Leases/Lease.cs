@@ -15,8 +15,10 @@ public abstract class Lease : IAsyncDisposable
     private readonly LeaseOptions _options;
     private readonly ITimer _expiry;
     private long _validUntilTimestamp;
+    private readonly ITimer _renewTimer;
+    private readonly Lock _renewGate = new();
     private Task _renewal = Task.CompletedTask;
-    private TimeSpan _firstRenewalIn;
+    private bool _stopping;
     private int _disposed;
 
     /// <summary>Creates the handle for a lease the engine granted to a request sent at <paramref name="requestStarted"/> (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
@@ -39,7 +41,7 @@ public abstract class Lease : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _validUntilTimestamp = requestStarted + ToTimestampTicks(validFor);
-        _firstRenewalIn = options.RenewPeriod;
+        _renewTimer = _time.CreateTimer(_ => OnRenewalDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _expiry = _time.CreateTimer(_ => MarkLost(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -83,9 +85,8 @@ public abstract class Lease : IAsyncDisposable
     /// <summary>Starts renewal with the first renewal after <paramref name="firstRenewalIn"/>, then every <see cref="LeaseOptions.RenewPeriod"/>.</summary>
     protected void Start(TimeSpan firstRenewalIn)
     {
-        _firstRenewalIn = firstRenewalIn;
         ArmExpiry();
-        _renewal = Task.Run(RenewLoopAsync);
+        ScheduleRenewal(firstRenewalIn);
     }
 
     /// <summary>Extends the lease in the engine if this holder still owns it; false when it does not (taken, expired).</summary>
@@ -98,41 +99,60 @@ public abstract class Lease : IAsyncDisposable
     /// <summary>Releases the engine-side resources of the handle (connections, sessions) after release.</summary>
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
-    private async Task RenewLoopAsync()
+    // A timer, not a looping task: a lease that is released before its first renewal (most locks)
+    // costs no thread-pool work item and no waiting task, only a timer armed and disposed.
+    private void OnRenewalDue()
+    {
+        lock (_renewGate)
+        {
+            if (!_stopping)
+            {
+                _renewal = RenewOnceAsync();
+            }
+        }
+    }
+
+    private async Task RenewOnceAsync()
     {
         var token = _stop.Token;
+        var started = _time.GetTimestamp();
+        bool stillOurs;
         try
         {
-            while (!token.IsCancellationRequested && !_lost.IsCancellationRequested)
-            {
-                await Task.Delay(_firstRenewalIn, _time, token);
-                _firstRenewalIn = _options.RenewPeriod;
-                var started = _time.GetTimestamp();
-                bool stillOurs;
-                try
-                {
-                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _lost.Token);
-                    stillOurs = await RenewCoreAsync(attempt.Token);
-                }
-                catch (Exception) when (!token.IsCancellationRequested)
-                {
-                    // Transient (engine restarting, connection dropped): keep trying while the lease is valid.
-                    continue;
-                }
-
-                if (!stillOurs)
-                {
-                    MarkLost();
-                    return;
-                }
-
-                Volatile.Write(ref _validUntilTimestamp, started + ToTimestampTicks(_options.Ttl));
-                ArmExpiry();
-            }
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _lost.Token);
+            stillOurs = await RenewCoreAsync(attempt.Token);
+        }
+        catch (Exception) when (!token.IsCancellationRequested && !_lost.IsCancellationRequested)
+        {
+            // Transient (engine restarting, connection dropped): keep trying while the lease is valid.
+            ScheduleRenewal(_options.RenewPeriod);
+            return;
         }
         catch (Exception) when (token.IsCancellationRequested || _lost.IsCancellationRequested)
         {
             // Disposed or lost; some clients report a cancelled call with their own exception type.
+            return;
+        }
+
+        if (!stillOurs)
+        {
+            MarkLost();
+            return;
+        }
+
+        Volatile.Write(ref _validUntilTimestamp, started + ToTimestampTicks(_options.Ttl));
+        ArmExpiry();
+        ScheduleRenewal(_options.RenewPeriod);
+    }
+
+    private void ScheduleRenewal(TimeSpan dueIn)
+    {
+        lock (_renewGate)
+        {
+            if (!_stopping && !_lost.IsCancellationRequested)
+            {
+                _renewTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -185,10 +205,21 @@ public abstract class Lease : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync();
+        Task renewal;
+        lock (_renewGate)
+        {
+            // Under the gate, so no renewal starts or is scheduled after this.
+            _stopping = true;
+            renewal = _renewal;
+        }
+
+        // Outside the gate: an in-flight renewal's continuation may run inline and take it.
+        _stop.Cancel();
+
+        await _renewTimer.DisposeAsync();
         try
         {
-            await _renewal;
+            await renewal;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -64,14 +64,29 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         return 0
         """;
 
-    // Releases the lock if the caller holds it (and leaves the queue if it waits), then hands the
-    // lock to the head of the queue and publishes "token:fence" so that waiter starts at once.
+    // The first try of every acquire: with nobody queued, SET NX decides alone. Returns the fencing
+    // token, 0 when the lock is held and nobody waits, -1 when there is a queue (the full script decides).
+    // KEYS: lock, fence, queue. ARGV: token, lock ttl ms.
+    private const string TryScript = """
+        if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          return redis.call('INCR', KEYS[2])
+        end
+        return 0
+        """;
+
+    // Releases the lock if the caller holds it (else leaves the queue, if it waits there), then hands
+    // the lock to the head of the queue and publishes "token:fence" so that waiter starts at once.
+    // A holder is never in the queue (taking the lock removes it), so the two cases do not mix.
     // KEYS: lock, fence, queue, deadlines. ARGV: token, channel, hand-over ttl ms.
     private const string ReleaseScript = """
-        redis.call('ZREM', KEYS[3], ARGV[1])
-        redis.call('HDEL', KEYS[4], ARGV[1])
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          redis.call('ZREM', KEYS[3], ARGV[1])
+          redis.call('HDEL', KEYS[4], ARGV[1])
+          return 0
+        end
         redis.call('DEL', KEYS[1])
+        if redis.call('EXISTS', KEYS[3]) == 0 then return 1 end
         """ + "\n" + PruneDeadHeads + "\n" + """
         local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
         if head then
@@ -117,7 +132,14 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
         // The uncontended case: one round trip, no subscription.
         var started = time.GetTimestamp();
-        var fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
+        var fence = (long)await database.ScriptEvaluateAsync(TryScript, keys[..3], [token, ttlMs]).WaitAsync(cancellationToken);
+        if (fence < 0)
+        {
+            // Waiters queue (or queued and died): the full script prunes and keeps their order.
+            started = time.GetTimestamp();
+            fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
+        }
+
         if (fence > 0)
         {
             return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
