@@ -7,7 +7,7 @@ using StackExchange.Redis;
 
 namespace DistKit.Engines.Tests.Locks;
 
-public sealed class InProcessLockContractTests : LockProviderContract
+public sealed class InProcessLockContractTests : FairLockProviderContract
 {
     // Every "connection" shares one provider, as threads of one process share its locks.
     private readonly InProcessLockProvider _locks = new();
@@ -27,7 +27,7 @@ public sealed class InProcessLockContractTests : LockProviderContract
     }
 }
 
-public sealed class RedisLockContractTests(RedisFixture redis) : LockProviderContract
+public sealed class RedisLockContractTests(RedisFixture redis) : FairLockProviderContract
 {
     private static readonly RedisLockOptions Options = RedisLockOptions.Default with
     {
@@ -85,7 +85,7 @@ public sealed class RedisLockContractTests(RedisFixture redis) : LockProviderCon
     }
 }
 
-public sealed class EtcdLockContractTests(EtcdFixture etcd) : LockProviderContract
+public sealed class EtcdLockContractTests(EtcdFixture etcd) : FairLockProviderContract
 {
     private static readonly DistKit.Core.Leases.LeaseOptions Lease = new() { Ttl = TimeSpan.FromSeconds(2), ClockDrift = TimeSpan.FromMilliseconds(500) };
 

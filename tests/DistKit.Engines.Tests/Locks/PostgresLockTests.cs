@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace DistKit.Engines.Tests.Locks;
 
-public sealed class PostgresLockContractTests(PostgresFixture postgres) : LockProviderContract
+public sealed class PostgresLockContractTests(PostgresFixture postgres) : FairLockProviderContract
 {
     private static readonly PostgresLockOptions Options = PostgresLockOptions.Default with { LivenessCheck = TimeSpan.FromMilliseconds(200) };
 

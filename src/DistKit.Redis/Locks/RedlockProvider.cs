@@ -1,0 +1,220 @@
+using System.Security.Cryptography;
+using DistKit.Locks;
+using StackExchange.Redis;
+
+namespace DistKit.Redis.Locks;
+
+/// <summary>
+/// Redlock: a lock over N independent Redis instances (no replication between them), held while a
+/// majority holds it. Each attempt sets the key with <c>SET NX PX</c> on every instance at once,
+/// each call bounded by <see cref="RedlockOptions.InstanceTimeout"/>; with a majority, and time
+/// left in the TTL, the lock is held, otherwise every instance is released and the attempt retried
+/// after a jittered pause. Renewal extends on every instance and needs a majority again.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Mutual exclusion rests on timing: on the instances' clocks running at about the same rate as
+/// the holder's (the <see cref="Core.Leases.LeaseOptions.ClockDrift"/> allowance), and on no
+/// instance forgetting a key it granted (a restart without an fsynced AOF). A holder that stalls
+/// past its validity is caught only by fencing.
+/// </para>
+/// <para>
+/// The fencing token does not depend on timing. Each instance keeps a counter; the acquirer
+/// increments it on the instances it won, takes the largest value, and writes that value back to
+/// them before it returns. Any two majorities share an instance, so the next holder's increment
+/// lands above it: tokens strictly increase across holders as long as no instance loses its
+/// counter. Waiting is not fair: contenders retry, as the algorithm prescribes.
+/// </para>
+/// </remarks>
+public sealed class RedlockProvider : IDistributedLockProvider
+{
+    // KEYS: lock, fence. ARGV: token, ttl ms. Returns the instance's next fence, or 0.
+    private const string AcquireScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          return redis.call('INCR', KEYS[2])
+        end
+        return 0
+        """;
+
+    // KEYS: lock, fence. ARGV: token, fence. Raises the counter to the lock's fence while we hold it.
+    private const string RaiseScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[2]) then
+          redis.call('SET', KEYS[2], ARGV[2])
+        end
+        return 1
+        """;
+
+    internal const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """;
+
+    // KEYS: lock. ARGV: token, channel.
+    internal const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[2], '1')
+          return 1
+        end
+        return 0
+        """;
+
+    private readonly IConnectionMultiplexer[] _instances;
+    private readonly RedlockOptions _options;
+
+    /// <summary>Locks over <paramref name="instances"/>: independent Redis servers, an odd number (3 or 5) being the usual choice. Not owned.</summary>
+    public RedlockProvider(IReadOnlyList<IConnectionMultiplexer> instances, RedlockOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        if (instances.Count == 0)
+        {
+            throw new ArgumentException("Redlock needs at least one Redis instance (three or five for fault tolerance).", nameof(instances));
+        }
+
+        _instances = [.. instances];
+        _options = (options ?? RedlockOptions.Default).Validate();
+    }
+
+    /// <inheritdoc />
+    public string Backend => "redlock";
+
+    /// <summary>How many instances must agree: a majority.</summary>
+    public int Quorum => (_instances.Length / 2) + 1;
+
+    /// <inheritdoc />
+    public IDistributedLock CreateLock(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new NamedLock(name, EnterAsync);
+    }
+
+    /// <summary>The lock key and fence counter of <paramref name="name"/> on each instance.</summary>
+    public static RedisKey[] KeysOf(string name, string prefix = "distkit:redlock:") => [$"{prefix}{{{name}}}", $"{prefix}{{{name}}}:fence"];
+
+    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var time = _options.Lease.TimeProvider;
+        var keys = KeysOf(name, _options.KeyPrefix);
+        var channel = RedisChannel.Literal($"{_options.KeyPrefix}{{{name}}}:released");
+        var deadline = wait == Timeout.InfiniteTimeSpan ? long.MaxValue : time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
+        SemaphoreSlim? released = null;
+        Action<RedisChannel, RedisValue>? onReleased = null;
+        try
+        {
+            while (true)
+            {
+                var lease = await TryOnceAsync(name, keys, channel, cancellationToken);
+                if (lease is not null)
+                {
+                    return new LockHandle(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
+                }
+
+                var left = deadline == long.MaxValue ? TimeSpan.MaxValue : time.GetElapsedTime(time.GetTimestamp(), deadline);
+                if (left <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                if (released is null)
+                {
+                    // A release on any instance cuts the pause short; the pause is the fallback.
+                    var wakeUp = released = new SemaphoreSlim(0);
+                    onReleased = (_, _) => wakeUp.Release();
+                    await Task.WhenAll(_instances.Select(i => SubscribeQuietlyAsync(i, channel, onReleased)));
+                }
+
+                var pause = _options.RetryDelay * (0.5 + Random.Shared.NextDouble());
+                await released.WaitAsync(pause < left ? pause : left, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (onReleased is not null)
+            {
+                foreach (var instance in _instances)
+                {
+                    _ = instance.GetSubscriber().UnsubscribeAsync(channel, onReleased, CommandFlags.FireAndForget);
+                }
+            }
+
+            released?.Dispose();
+        }
+    }
+
+    private async Task<RedlockLease?> TryOnceAsync(string name, RedisKey[] keys, RedisChannel channel, CancellationToken cancellationToken)
+    {
+        var time = _options.Lease.TimeProvider;
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
+        var started = time.GetTimestamp();
+        var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, AcquireScript, keys, [token, ttlMs], cancellationToken)));
+        var won = Enumerable.Range(0, _instances.Length).Where(i => fences[i] > 0).ToArray();
+
+        // Time spent getting the majority comes off the validity; none left means no lock.
+        if (won.Length >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+        {
+            var fence = won.Max(i => fences[i]);
+            var raised = await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence], cancellationToken)));
+            if (raised.Count(r => r == 1) >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+            {
+                return RedlockLease.Start(this, keys[0], name, token, fence, channel, started);
+            }
+        }
+
+        await ReleaseAllAsync(keys[0], token, channel);
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="script"/> on one instance within the instance timeout; a failure or a timeout counts as a "no" (-1).</summary>
+    private async Task<long> CallAsync(IConnectionMultiplexer instance, string script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await instance.GetDatabase().ScriptEvaluateAsync(script, keys, arguments).WaitAsync(_options.InstanceTimeout, _options.Lease.TimeProvider, cancellationToken);
+            return (long)result;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return -1;
+        }
+    }
+
+    private static async Task SubscribeQuietlyAsync(IConnectionMultiplexer instance, RedisChannel channel, Action<RedisChannel, RedisValue> handler)
+    {
+        try
+        {
+            await instance.GetSubscriber().SubscribeAsync(channel, handler);
+        }
+        catch (RedisException)
+        {
+            // That instance is down: the retry pause still bounds the wait.
+        }
+    }
+
+    /// <summary>Extends the key on every instance; true with a majority, false once a majority cannot be had, throws when undecided.</summary>
+    internal async Task<bool> RenewAsync(RedisKey key, string token, CancellationToken cancellationToken)
+    {
+        var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
+        var answers = await Task.WhenAll(_instances.Select(i => CallAsync(i, RenewScript, [key], [token, ttlMs], cancellationToken)));
+        if (answers.Count(a => a == 1) >= Quorum)
+        {
+            return true;
+        }
+
+        // Instances that answered "not yours" will not come back to us; unreachable ones might.
+        if (answers.Count(a => a == 0) > _instances.Length - Quorum)
+        {
+            return false;
+        }
+
+        throw new TimeoutException($"renewal reached {answers.Count(a => a == 1)} of the {Quorum} instances it needs");
+    }
+
+    internal async Task ReleaseAllAsync(RedisKey key, string token, RedisChannel channel) =>
+        await Task.WhenAll(_instances.Select(i => CallAsync(i, ReleaseScript, [key], [token, channel.ToString()], CancellationToken.None)));
+
+    internal Core.Leases.LeaseOptions LeaseOptions => _options.Lease;
+}
