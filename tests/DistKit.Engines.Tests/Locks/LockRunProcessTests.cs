@@ -8,21 +8,21 @@ using StackExchange.Redis;
 
 namespace DistKit.Engines.Tests.Locks;
 
-/// <summary>`distkit lock run` in real processes, on the node and on Redis.</summary>
+/// <summary>`distkit lock run` in real processes, on the node and on every engine.</summary>
 public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres, EtcdFixture etcd) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("distkit-lockrun-").FullName;
 
     private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_POSTGRES"] = postgres.ConnectionString, ["DISTKIT_ETCD"] = etcd.ConnectionString };
 
-    [Theory(Timeout = 300_000)]
+    [Theory(Timeout = 600_000)]
     [InlineData("node")]
     [InlineData("redis")]
     [InlineData("postgres")]
     [InlineData("etcd")]
-    public async Task EightProcessStreams_NeverOverlap_AndFencingTokensStrictlyIncrease(string backend)
+    public async Task EightProcesses_FiftyAcquisitionsEach_NeverOverlap_AndFencingTokensStrictlyIncrease(string backend)
     {
-        const int Streams = 8, Rounds = 15;
+        const int Streams = 8, Rounds = 50;
         await using var node = await DistKitProcess.ServeAsync(Path.Combine(_dir, "node-data"), cancellationToken: TestContext.Current.CancellationToken);
         var log = Path.Combine(_dir, "critical.log");
         var name = "run-" + Guid.NewGuid().ToString("N")[..8];
@@ -37,7 +37,7 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
             {
                 for (var i = 0; i < Rounds; i++)
                 {
-                    var result = await DistKitProcess.RunAsync(Args(), Environment(), timeout: TimeSpan.FromMinutes(3), cancellationToken: TestContext.Current.CancellationToken);
+                    var result = await DistKitProcess.RunAsync(Args(), Environment(), timeout: TimeSpan.FromMinutes(5), cancellationToken: TestContext.Current.CancellationToken);
                     Assert.True(result.ExitCode == 0, result.Stderr);
                 }
             },
@@ -83,12 +83,42 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task RedisHolderKilled_NextWaiterGetsTheLockWithinTheTtl()
+    public async Task RedisHolderKilled_NextWaiterGetsTheLockWithinTheTtl_WithALargerToken()
     {
         var name = "killed-" + Guid.NewGuid().ToString("N")[..8];
-        var marker = Path.Combine(_dir, "holding");
+        var (heldToken, sinceKill) = await StartHolderAndKillItAsync("redis", name);
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var options = RedisLockOptions.Default with { Lease = LeaseOptions.Default with { Ttl = TimeSpan.FromSeconds(2) } };
+        await using var next = await new RedisLockProvider(connection, options).CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.True(next.FencingToken > heldToken, $"token {next.FencingToken} after the killed holder's {heldToken}");
+        Assert.True(sinceKill.Elapsed <= options.Lease.EngineTtl + TimeSpan.FromSeconds(1), $"took {sinceKill.Elapsed.TotalMilliseconds:F0} ms after the kill");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task EtcdHolderKilled_NextWaiterGetsTheLockWithinTheLeaseTtl_WithALargerToken()
+    {
+        var name = "killed-" + Guid.NewGuid().ToString("N")[..8];
+        var (heldToken, sinceKill) = await StartHolderAndKillItAsync("etcd", name);
+
+        var lease = LeaseOptions.Default with { Ttl = TimeSpan.FromSeconds(2) };
+        using var store = new DistKit.Etcd.Leases.EtcdLeaseStore(etcd.ConnectionString);
+        await using var next = await new DistKit.Etcd.Locks.EtcdLockProvider(store, lease).CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        // etcd leases count in whole seconds: the killed holder's 2 s + 0.5 s drift is a 3 s lease.
+        var leaseTtl = TimeSpan.FromSeconds(Math.Ceiling(lease.EngineTtl.TotalSeconds));
+        Assert.True(next.FencingToken > heldToken, $"token {next.FencingToken} after the killed holder's {heldToken}");
+        Assert.True(sinceKill.Elapsed <= leaseTtl + TimeSpan.FromSeconds(1.5), $"took {sinceKill.Elapsed.TotalMilliseconds:F0} ms after the kill");
+    }
+
+    // Starts `distkit lock run` holding the lock with a 2 s TTL, waits until its command runs, and
+    // SIGKILLs the whole process tree: no release, no goodbye, only the engine's expiry frees it.
+    private async Task<(long Token, Stopwatch SinceKill)> StartHolderAndKillItAsync(string backend, string name)
+    {
+        var marker = Path.Combine(_dir, $"holding-{backend}");
         using var holder = Process.Start(DistKitProcess.StartInfo(
-            ["lock", "run", name, "--backend", "redis", "--ttl", "2s", "--", "sh", "-c", $"touch {marker}; sleep 60"], Environment()))!;
+            ["lock", "run", name, "--backend", backend, "--ttl", "2s", "--", "sh", "-c", $"echo $DISTKIT_FENCING_TOKEN > {marker}.tmp && mv {marker}.tmp {marker}; sleep 60"], Environment()))!;
         var clock = Stopwatch.StartNew();
         while (!File.Exists(marker) && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
@@ -96,15 +126,11 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
         }
 
         Assert.True(File.Exists(marker), "the holder never ran its command");
+        var token = long.Parse((await File.ReadAllTextAsync(marker, TestContext.Current.CancellationToken)).Trim(), CultureInfo.InvariantCulture);
         holder.Kill(entireProcessTree: true);
         var sinceKill = Stopwatch.StartNew();
-
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var options = RedisLockOptions.Default with { Lease = LeaseOptions.Default with { Ttl = TimeSpan.FromSeconds(2) } };
-        await using var next = await new RedisLockProvider(connection, options).CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
-
-        Assert.True(next.FencingToken >= 2);
-        Assert.True(sinceKill.Elapsed <= options.Lease.EngineTtl + TimeSpan.FromSeconds(1), $"took {sinceKill.Elapsed.TotalMilliseconds:F0} ms after the kill");
+        await holder.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (token, sinceKill);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
