@@ -14,11 +14,17 @@ internal sealed class HeldLock : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _use = new(1, 1);
     private readonly Task _watch;
+    private readonly Action<NpgsqlConnection, bool> _giveBack;
 
-    public HeldLock(NpgsqlConnection connection, long key, TimeSpan every)
+    /// <param name="connection">The session holding the lock.</param>
+    /// <param name="key">The advisory lock key.</param>
+    /// <param name="every">How often to check the session is alive.</param>
+    /// <param name="giveBack">Takes the connection after release; told whether the session is clean (no lock left) and can serve another.</param>
+    public HeldLock(NpgsqlConnection connection, long key, TimeSpan every, Action<NpgsqlConnection, bool> giveBack)
     {
         _connection = connection;
         _key = key;
+        _giveBack = giveBack;
         _watch = Task.Run(() => WatchAsync(every), CancellationToken.None);
     }
 
@@ -30,7 +36,13 @@ internal sealed class HeldLock : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(every, TimeProvider.System, _stop.Token);
+                // Release cancels this wait every time: no exception for the common path.
+                await Task.Delay(every, TimeProvider.System, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 await _use.WaitAsync(_stop.Token);
                 try
                 {
@@ -59,7 +71,7 @@ internal sealed class HeldLock : IAsyncDisposable
 
     public async ValueTask ReleaseAsync()
     {
-        await _stop.CancelAsync();
+        _stop.Cancel();
         try
         {
             await _watch;
@@ -69,22 +81,23 @@ internal sealed class HeldLock : IAsyncDisposable
             // The watch only reports; releasing is what matters now.
         }
 
+        var clean = false;
         try
         {
             if (!_lost.IsCancellationRequested)
             {
                 await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", _connection) { Parameters = { new() { Value = _key } } };
-                await unlock.ExecuteScalarAsync();
+                clean = (bool)(await unlock.ExecuteScalarAsync())!;
             }
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            // Closing the connection below ends the session, which releases the lock anyway.
+            // Closing the connection ends the session, which releases the lock anyway.
         }
         finally
         {
-            await _lost.CancelAsync();
-            await _connection.DisposeAsync();
+            _lost.Cancel();
+            _giveBack(_connection, clean);
             _use.Dispose();
         }
     }

@@ -12,6 +12,12 @@ public sealed record PostgresLockOptions
     /// </summary>
     public TimeSpan LivenessCheck { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many sessions that gave their lock back stay open for the next lock, 0 to 64: opening a
+    /// connection starts a server process, which costs more than the lock. Default: 4.
+    /// </summary>
+    public int IdleSessions { get; init; } = 4;
+
     /// <summary>The sequence fencing tokens come from, created on first use. Default: <c>distkit_lock_fence</c>.</summary>
     public string FencingSequence { get; init; } = "distkit_lock_fence";
 
@@ -20,6 +26,11 @@ public sealed record PostgresLockOptions
         if (LivenessCheck < TimeSpan.FromMilliseconds(100) || LivenessCheck > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(LivenessCheck), LivenessCheck, "LivenessCheck must be 100 ms to 1 min.");
+        }
+
+        if (IdleSessions is < 0 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleSessions), IdleSessions, "IdleSessions must be 0 to 64.");
         }
 
         if (string.IsNullOrEmpty(FencingSequence) || !FencingSequence.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))

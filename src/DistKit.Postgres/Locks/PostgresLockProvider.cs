@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using DistKit.Locks;
@@ -16,11 +17,12 @@ namespace DistKit.Postgres.Locks;
 /// proxy (PgBouncer <c>pool_mode=transaction</c>) does not give: the provider checks and refuses
 /// with <see cref="InvalidOperationException"/> rather than hand out locks it cannot keep.
 /// </remarks>
-public sealed class PostgresLockProvider : IDistributedLockProvider
+public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly PostgresLockOptions _options;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ConcurrentStack<NpgsqlConnection> _idle = new();
     private volatile bool _ready;
 
     /// <summary>Locks on the database at <paramref name="connectionString"/> (pooling is turned off for lock connections).</summary>
@@ -49,31 +51,35 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
 
     private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await TakeConnectionAsync(cancellationToken);
         try
         {
             await EnsureReadyAsync(connection, cancellationToken);
             var key = KeyOf(name);
-            bool acquired;
+            long fence;
             if (wait == TimeSpan.Zero)
             {
-                await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
-                acquired = (bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
+                // One round trip: the sequence moves only when the lock was granted.
+                await using var tryLock = new NpgsqlCommand($"SELECT CASE WHEN pg_try_advisory_lock($1) THEN nextval('{_options.FencingSequence}') ELSE 0 END", connection) { Parameters = { new() { Value = key } } };
+                fence = (long)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
+            }
+            else if (await WaitForLockAsync(connection, key, wait, cancellationToken))
+            {
+                await using var next = new NpgsqlCommand($"SELECT nextval('{_options.FencingSequence}')", connection);
+                fence = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
             }
             else
             {
-                acquired = await WaitForLockAsync(connection, key, wait, cancellationToken);
+                fence = 0;
             }
 
-            if (!acquired)
+            if (fence == 0)
             {
-                await connection.DisposeAsync();
+                GiveBack(connection, reusable: true);
                 return null;
             }
 
-            await using var next = new NpgsqlCommand($"SELECT nextval('{_options.FencingSequence}')", connection);
-            var fence = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
-            var held = new HeldLock(connection, key, _options.LivenessCheck);
+            var held = new HeldLock(connection, key, _options.LivenessCheck, GiveBack);
             return new LockHandle(name, fence, held.ReleaseAsync, held.Lost);
         }
         catch
@@ -81,6 +87,34 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    // Sessions that held a lock and gave it back cleanly are kept open for the next one: opening a
+    // connection starts a server process, which would cost more than the lock itself.
+    private async ValueTask<NpgsqlConnection> TakeConnectionAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryPop(out var idle))
+        {
+            if (idle.State == System.Data.ConnectionState.Open)
+            {
+                return idle;
+            }
+
+            await idle.DisposeAsync();
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    private void GiveBack(NpgsqlConnection connection, bool reusable)
+    {
+        if (reusable && connection.State == System.Data.ConnectionState.Open && _idle.Count < _options.IdleSessions)
+        {
+            _idle.Push(connection);
+            return;
+        }
+
+        connection.Dispose();
     }
 
     private static async Task<bool> WaitForLockAsync(NpgsqlConnection connection, long key, TimeSpan? wait, CancellationToken cancellationToken)
@@ -126,5 +160,16 @@ public sealed class PostgresLockProvider : IDistributedLockProvider
         await Internal.Schema.EnsureAsync(sequence, cancellationToken);
 
         _ready = true;
+    }
+
+    /// <summary>Closes the idle sessions; held locks keep their own connections until released.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryPop(out var idle))
+        {
+            await idle.DisposeAsync();
+        }
+
+        await _dataSource.DisposeAsync();
     }
 }
