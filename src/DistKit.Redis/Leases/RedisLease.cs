@@ -1,4 +1,5 @@
 using DistKit.Core.Leases;
+using DistKit.Redis.Internal;
 using StackExchange.Redis;
 
 namespace DistKit.Redis.Leases;
@@ -17,7 +18,7 @@ internal sealed class RedisLease : Lease
         _redis = redis;
         _key = key;
         _engineTtlMs = (long)options.EngineTtl.TotalMilliseconds;
-        _release = release ?? new ReleaseCommand(RedisLeaseStore.ReleaseScript, [key], [token]);
+        _release = release ?? new ReleaseCommand(RedisLeaseStore.Release, [key], [token]);
     }
 
     /// <summary>Starts renewing a lease the caller just took; <paramref name="release"/> (default: compare-and-delete) gives it back.</summary>
@@ -41,11 +42,11 @@ internal sealed class RedisLease : Lease
     }
 
     protected override async ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken) =>
-        (long)await _redis.GetDatabase().ScriptEvaluateAsync(RedisLeaseStore.RenewScript, [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
+        (long)await RedisLeaseStore.Renew.EvaluateAsync(_redis.GetDatabase(), [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
 
     protected override async ValueTask ReleaseCoreAsync(CancellationToken cancellationToken) =>
-        await _redis.GetDatabase().ScriptEvaluateAsync(_release.Script, _release.Keys, _release.Arguments).WaitAsync(cancellationToken);
+        await _release.Script.EvaluateAsync(_redis.GetDatabase(), _release.Keys, _release.Arguments).WaitAsync(cancellationToken);
 }
 
 /// <summary>The Lua that gives a lease back, with its keys and arguments.</summary>
-internal sealed record ReleaseCommand(string Script, RedisKey[] Keys, RedisValue[] Arguments);
+internal sealed record ReleaseCommand(RedisScript Script, RedisKey[] Keys, RedisValue[] Arguments);

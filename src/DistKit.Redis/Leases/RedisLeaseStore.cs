@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DistKit.Core.Leases;
+using DistKit.Redis.Internal;
 using StackExchange.Redis;
 
 namespace DistKit.Redis.Leases;
@@ -24,19 +25,25 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         return 0
         """;
 
-    internal const string RenewScript = """
+    private const string RenewScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           return redis.call('PEXPIRE', KEYS[1], ARGV[2])
         end
         return 0
         """;
 
-    internal const string ReleaseScript = """
+    private const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           return redis.call('DEL', KEYS[1])
         end
         return 0
         """;
+
+    private static readonly RedisScript Acquire = new(AcquireScript);
+
+    internal static readonly RedisScript Renew = new(RenewScript);
+
+    internal static readonly RedisScript Release = new(ReleaseScript);
 
     /// <inheritdoc />
     public string Engine => "redis";
@@ -53,8 +60,8 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var key = KeyOf(name);
         var started = options.TimeProvider.GetTimestamp();
-        var fence = (long)await redis.GetDatabase().ScriptEvaluateAsync(
-            AcquireScript,
+        var fence = (long)await Acquire.EvaluateAsync(
+            redis.GetDatabase(),
             [key, $"{keyPrefix}{{{name}}}:fence"],
             [token, (long)options.EngineTtl.TotalMilliseconds]).WaitAsync(cancellationToken);
         return fence == 0 ? null : RedisLease.Start(redis, key, name, token, fence, options, started);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DistKit.Locks;
+using DistKit.Redis.Internal;
 using DistKit.Redis.Leases;
 using StackExchange.Redis;
 
@@ -98,6 +99,10 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         return 1
         """;
 
+    private static readonly RedisScript Try = new(TryScript);
+    private static readonly RedisScript Acquire = new(AcquireScript);
+    private static readonly RedisScript Release = new(ReleaseScript);
+
     private readonly RedisLockOptions _options = (options ?? RedisLockOptions.Default).Validate();
 
     /// <inheritdoc />
@@ -125,19 +130,19 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         var waiterMs = (long)_options.WaiterTimeout.TotalMilliseconds;
         var handOverValidity = _options.WaiterTimeout < _options.Lease.Ttl ? _options.WaiterTimeout : _options.Lease.Ttl;
         var handOverMs = (long)(handOverValidity + _options.Lease.ClockDrift).TotalMilliseconds;
-        var release = new ReleaseCommand(ReleaseScript, keys[..4], [token, channel.ToString(), handOverMs]);
+        var release = new ReleaseCommand(Release, keys[..4], [token, channel.ToString(), handOverMs]);
         var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
         LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
 
         // The uncontended case: one round trip, no subscription.
         var started = time.GetTimestamp();
-        var fence = (long)await database.ScriptEvaluateAsync(TryScript, keys[..3], [token, ttlMs]).WaitAsync(cancellationToken);
+        var fence = (long)await Try.EvaluateAsync(database, keys[..3], [token, ttlMs]).WaitAsync(cancellationToken);
         if (fence < 0)
         {
             // Waiters queue (or queued and died): the full script prunes and keeps their order.
             started = time.GetTimestamp();
-            fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
+            fence = (long)await Acquire.EvaluateAsync(database, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
         }
 
         if (fence > 0)
@@ -178,7 +183,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
                 var willWait = time.GetTimestamp() < deadline;
                 started = time.GetTimestamp();
-                fence = (long)await database.ScriptEvaluateAsync(AcquireScript, keys, [token, ttlMs, waiterMs, willWait ? "1" : "0"]).WaitAsync(cancellationToken);
+                fence = (long)await Acquire.EvaluateAsync(database, keys, [token, ttlMs, waiterMs, willWait ? "1" : "0"]).WaitAsync(cancellationToken);
                 if (fence > 0)
                 {
                     queued = false;
@@ -209,7 +214,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
             {
                 // Cancelled or timed out while queued: leave no trace behind, and pass the lock on
                 // if it was handed to us meanwhile.
-                await database.ScriptEvaluateAsync(ReleaseScript, keys[..4], [token, channel.ToString(), handOverMs]);
+                await Release.EvaluateAsync(database, keys[..4], [token, channel.ToString(), handOverMs]);
             }
         }
     }
