@@ -87,6 +87,8 @@ public sealed class SettingsTests : IDisposable
 
     [Theory]
     [InlineData("{ \"capabilities\": { \"locks\": \"redis\" } }", "capabilities:locks")]
+    [InlineData("{ \"capabilities\": { \"locks\": \"redlock\" } }", "capabilities:locks")]
+    [InlineData("{ \"engines\": { \"redlock\": \" ; ; \" } }", "engines:redlock")]
     [InlineData("{ \"capabilities\": { \"teleport\": \"embedded\" } }", "capabilities:teleport")]
     [InlineData("{ \"logFormat\": \"xml\" }", "logFormat")]
     [InlineData("{ \"logLevel\": \"loud\" }", "logLevel")]
@@ -103,6 +105,15 @@ public sealed class SettingsTests : IDisposable
         var settings = Load(configFile: WriteConfig("{}"), env: env);
         Assert.False(settings.Engines.IsConfigured("redis"));
         Assert.True(settings.Engines.IsConfigured("etcd"));
+    }
+
+    [Fact]
+    public void Load_Redlock_FromEnvironment_ListsItsInstances_AndServesLocks()
+    {
+        var env = new Dictionary<string, string?> { ["DISTKIT_REDLOCK"] = "a:6379; b:6379;c:6379", ["DISTKIT_LOCKS_ENGINE"] = "redlock" };
+        var settings = Load(configFile: WriteConfig("{}"), env: env);
+        Assert.Equal(["a:6379", "b:6379", "c:6379"], settings.Engines.RedlockInstances);
+        Assert.Equal("redlock", settings.EngineFor("locks"));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -25,6 +25,11 @@ internal static class LockContenders
             var redis = await ConnectRedisAsync(engines);
             return new ProviderContender(new RedisLockProvider(redis, RedisLockOptions.Default), redis);
         }),
+        EngineNames.Redlock => new("distkit", async (_, _) =>
+        {
+            var connections = new EngineConnections(engines);
+            return new ProviderContender(new RedlockProvider(await connections.RedlockAsync(), RedlockOptions.Default), connections);
+        }),
         EngineNames.Etcd => new("distkit", async (_, _) =>
         {
             var connections = new EngineConnections(engines);
@@ -38,7 +43,17 @@ internal static class LockContenders
     /// <summary>madelson/DistributedLock on the same server, or null where it has no backend to compare with.</summary>
     public static ContenderFactory? Peer(string backend, EngineSettings engines) => backend switch
     {
-        EngineNames.Redis => new("DistributedLock.Redis", async (_, _) => new RedisPeer(await ConnectRedisAsync(engines))),
+        EngineNames.Redis => new("DistributedLock.Redis", async (_, _) => new RedisPeer([await ConnectRedisAsync(engines)])),
+        EngineNames.Redlock => new("DistributedLock.Redis (RedLock)", async (_, _) =>
+        {
+            var instances = new List<ConnectionMultiplexer>();
+            foreach (var instance in engines.RedlockInstances)
+            {
+                instances.Add(await ConnectionMultiplexer.ConnectAsync(instance));
+            }
+
+            return new RedisPeer(instances);
+        }),
         EngineNames.Postgres => new("DistributedLock.Postgres", (client, _) =>
         {
             // A pool of its own per client, as a separate process would have.
@@ -89,15 +104,24 @@ internal static class LockContenders
         }
     }
 
-    private sealed class RedisPeer(ConnectionMultiplexer redis) : ILockContender
+    // One instance: DistributedLock's single-server lock; several: its RedLock over them.
+    private sealed class RedisPeer(List<ConnectionMultiplexer> instances) : ILockContender
     {
+        private readonly IDatabase[] _databases = [.. instances.Select(i => i.GetDatabase())];
+
         public async ValueTask<BenchHold?> TryAcquireAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
         {
-            var handle = await new RedisDistributedLock(name, redis.GetDatabase()).TryAcquireAsync(wait, cancellationToken);
+            var handle = await new RedisDistributedLock(name, _databases).TryAcquireAsync(wait, cancellationToken);
             return handle is null ? null : new BenchHold(null, handle.DisposeAsync);
         }
 
-        public ValueTask DisposeAsync() => redis.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
     }
 
     private sealed class PostgresPeer(string connectionString) : ILockContender

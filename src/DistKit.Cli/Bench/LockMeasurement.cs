@@ -10,11 +10,13 @@ namespace DistKit.Cli.Bench;
 internal static class LockMeasurement
 {
     /// <summary>
-    /// Acquire+release per second from one client with nobody else around, for each library: rounds
-    /// alternate between them (so neither gains from running second, on a warmer JIT or a quieter
-    /// machine) and the median round counts.
+    /// Acquire+release per second from one client with nobody else around, for each library, in
+    /// short rounds run back to back (which library goes first alternates), so both see the same
+    /// moment of a shared, noisy machine. Each library's figure is its median round; the ratio is
+    /// the median of the rounds' own ratios, which a background load that drifts across the run
+    /// does not skew.
     /// </summary>
-    public static async Task<double[]> UncontendedAsync(IReadOnlyList<ContenderFactory> libraries, TimeSpan duration, int rounds, CancellationToken cancellationToken)
+    public static async Task<UncontendedFigures> UncontendedAsync(IReadOnlyList<ContenderFactory> libraries, TimeSpan duration, int rounds, CancellationToken cancellationToken)
     {
         var clients = new ILockContender[libraries.Count];
         for (var i = 0; i < libraries.Count; i++)
@@ -34,13 +36,17 @@ internal static class LockMeasurement
 
             for (var round = 0; round < rounds; round++)
             {
-                for (var i = 0; i < libraries.Count; i++)
+                var order = Enumerable.Range(0, libraries.Count);
+                foreach (var i in round % 2 == 0 ? order : order.Reverse())
                 {
                     results[i].Add(await LoopAsync(libraries[i].Library, clients[i], perRound, cancellationToken) / perRound.TotalSeconds);
                 }
             }
 
-            return results.Select(r => r.Order().ElementAt(r.Count / 2)).ToArray();
+            double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            return new UncontendedFigures(
+                [.. results.Select(Median)],
+                libraries.Count == 2 ? Median(results[0].Zip(results[1], (ours, peer) => ours / peer)) : null);
         }
         finally
         {
@@ -181,6 +187,9 @@ internal static class LockMeasurement
         public void Leave() => Interlocked.Decrement(ref _inside);
     }
 }
+
+/// <summary>The uncontended figures: acquire+release/s per library (median round), and DistKit's over the peer's (median of paired rounds).</summary>
+internal sealed record UncontendedFigures(double[] PerSecond, double? Ratio);
 
 /// <summary>The contended figures of one library.</summary>
 internal sealed record ContendedFigures(

@@ -16,12 +16,12 @@ internal static class LocksBench
 {
     public static Command Command()
     {
-        var backend = new Option<string>("--backend") { Description = "redis (DISTKIT_REDIS), etcd (DISTKIT_ETCD), postgres (DISTKIT_POSTGRES) or node (the node at --node, else one started in-process); default redis", DefaultValueFactory = _ => "redis" };
-        backend.AcceptOnlyFromAmong("redis", "etcd", "postgres", "node");
+        var backend = new Option<string>("--backend") { Description = "redis (DISTKIT_REDIS), redlock (DISTKIT_REDLOCK), etcd (DISTKIT_ETCD), postgres (DISTKIT_POSTGRES) or node (the node at --node, else one started in-process); default redis", DefaultValueFactory = _ => "redis" };
+        backend.AcceptOnlyFromAmong("redis", "redlock", "etcd", "postgres", "node");
         var clients = new Option<int>("--clients") { Description = "Contending clients, each on its own connection, 2 to 64 (default 8)", DefaultValueFactory = _ => 8 };
         var hold = CliOptions.Duration("--hold", TimeSpan.FromMilliseconds(1), "How long each critical section holds the lock");
         var duration = CliOptions.Duration("--duration", TimeSpan.FromSeconds(10), "How long the contended round runs, per library");
-        var uncontended = CliOptions.Duration("--uncontended", TimeSpan.FromSeconds(5), "How long one client acquires and releases alone, per library, in 5 rounds alternating with the peer");
+        var uncontended = CliOptions.Duration("--uncontended", TimeSpan.FromSeconds(5), "How long one client acquires and releases alone, per library, in 10 rounds paired with the peer's");
         var skipPeer = new Option<bool>("--no-peer") { Description = "Measure DistKit only" };
         var json = CliOptions.Json();
         var node = new Option<string?>("--node") { Description = "With --backend node: the node to measure (default: one started in-process on embedded locks)" };
@@ -51,8 +51,8 @@ internal static class LocksBench
             var ours = LockContenders.DistKit(engine, engines, nodeAddress);
             var peer = parseResult.GetValue(skipPeer) ? null : LockContenders.Peer(engine, engines);
 
-            progress.Report($"one client, {Core.Duration.Format(aloneFor)} per library in 5 alternating rounds");
-            var alone = await LockMeasurement.UncontendedAsync(peer is null ? [ours] : [ours, peer], aloneFor, rounds: 5, cancellationToken);
+            progress.Report($"one client, {Core.Duration.Format(aloneFor)} per library in 10 paired rounds");
+            var alone = await LockMeasurement.UncontendedAsync(peer is null ? [ours] : [ours, peer], aloneFor, rounds: 10, cancellationToken);
             progress.Report($"distkit on {engine}: {n} clients for {Core.Duration.Format(runFor)}");
             var crowd = await LockMeasurement.ContendedAsync(ours, n, holdFor, runFor, cancellationToken);
             ContendedFigures? peerCrowd = null;
@@ -62,7 +62,7 @@ internal static class LocksBench
                 peerCrowd = await LockMeasurement.ContendedAsync(peer, n, holdFor, runFor, cancellationToken);
             }
 
-            var result = LocksBenchResult.From(engine, n, holdFor, runFor, alone[0], crowd, peer?.Library, peer is null ? null : alone[1], peerCrowd);
+            var result = LocksBenchResult.From(engine, n, holdFor, runFor, alone, crowd, peer?.Library, peerCrowd);
             var stdout = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {

@@ -27,15 +27,15 @@ internal sealed record LocksBenchResult(
     long? PeerViolations,
     int ProcessorCount)
 {
-    public static LocksBenchResult From(string backend, int clients, TimeSpan hold, TimeSpan duration, double alone, ContendedFigures crowd, string? peer, double? peerAlone, ContendedFigures? peerCrowd) => new(
+    public static LocksBenchResult From(string backend, int clients, TimeSpan hold, TimeSpan duration, UncontendedFigures alone, ContendedFigures crowd, string? peer, ContendedFigures? peerCrowd) => new(
         Backend: backend,
         Clients: clients,
         HoldMs: hold.TotalMilliseconds,
         DurationS: duration.TotalSeconds,
         Peer: peer,
-        UncontendedPerSec: Math.Round(alone),
-        PeerUncontendedPerSec: peerAlone is { } pa ? Math.Round(pa) : null,
-        UncontendedRatio: peerAlone is { } pb && pb > 0 ? Math.Round(alone / pb, 3) : null,
+        UncontendedPerSec: Math.Round(alone.PerSecond[0]),
+        PeerUncontendedPerSec: alone.PerSecond.Length > 1 ? Math.Round(alone.PerSecond[1]) : null,
+        UncontendedRatio: alone.Ratio is { } ratio ? Math.Round(ratio, 3) : null,
         AcquisitionsPerSec: Math.Round(crowd.AcquisitionsPerSecond, 1),
         PeerAcquisitionsPerSec: peerCrowd is null ? null : Math.Round(peerCrowd.AcquisitionsPerSecond, 1),
         ContendedRatio: peerCrowd is { AcquisitionsPerSecond: > 0 } pc ? Math.Round(crowd.AcquisitionsPerSecond / pc.AcquisitionsPerSecond, 3) : null,

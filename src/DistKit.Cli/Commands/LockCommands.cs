@@ -28,8 +28,8 @@ internal sealed class LockCommands : ICommandGroup
     {
         var name = new Argument<string>("name") { Description = "The lock's name" };
         var command = new Argument<string[]>("command") { Description = "The command to run while holding the lock (after --)", Arity = ArgumentArity.OneOrMore };
-        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node), redis (DISTKIT_REDIS), etcd (DISTKIT_ETCD) or postgres (DISTKIT_POSTGRES); default node", DefaultValueFactory = _ => "node" };
-        backend.AcceptOnlyFromAmong("node", "redis", "etcd", "postgres");
+        var backend = new Option<string>("--backend") { Description = "node (the lock service of the node at --node), redis (DISTKIT_REDIS), redlock (DISTKIT_REDLOCK), etcd (DISTKIT_ETCD) or postgres (DISTKIT_POSTGRES); default node", DefaultValueFactory = _ => "node" };
+        backend.AcceptOnlyFromAmong("node", "redis", "redlock", "etcd", "postgres");
         var wait = CliOptions.Duration("--wait", TimeSpan.FromSeconds(30), "How long to wait for the lock");
         var ttl = CliOptions.Duration("--ttl", TimeSpan.FromSeconds(15), "How long the lock outlives this process if it dies; renewed at a third of it while the command runs");
         var connection = new NodeConnection();
@@ -114,6 +114,7 @@ internal sealed class LockCommands : ICommandGroup
             IDistributedLockProvider locks = engine switch
             {
                 EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync(), RedisLockOptions.Default with { Lease = lease }),
+                EngineNames.Redlock => new RedlockProvider(await engines.RedlockAsync(), RedlockOptions.Default with { Lease = lease }),
                 EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync(), lease),
                 _ => new PostgresLockProvider(settings.Postgres ?? throw new InvalidOperationException("no postgres connection is configured (DISTKIT_POSTGRES)")),
             };

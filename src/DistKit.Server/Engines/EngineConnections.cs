@@ -60,6 +60,45 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
+    private readonly Lazy<Task<IReadOnlyList<IConnectionMultiplexer>>> _redlock = new(() => ConnectRedlockAsync(engines));
+
+    /// <summary>One multiplexer per Redlock instance, shared by every capability that uses Redlock.</summary>
+    public async Task<IReadOnlyList<IConnectionMultiplexer>> RedlockAsync()
+    {
+        var created = _redlock.IsValueCreated;
+        var instances = await _redlock.Value;
+        if (!created)
+        {
+            foreach (var instance in instances)
+            {
+                Own((ConnectionMultiplexer)instance);
+            }
+        }
+
+        return instances;
+    }
+
+    private static async Task<IReadOnlyList<IConnectionMultiplexer>> ConnectRedlockAsync(EngineSettings engines)
+    {
+        var instances = engines.RedlockInstances;
+        if (instances.Count == 0)
+        {
+            throw new InvalidOperationException("no redlock instances are configured (DISTKIT_REDLOCK, ';'-separated)");
+        }
+
+        var connections = new List<IConnectionMultiplexer>();
+        foreach (var instance in instances)
+        {
+            var options = ConfigurationOptions.Parse(instance);
+
+            // An instance that is down must cost a "no" from it, not the process.
+            options.AbortOnConnectFail = false;
+            connections.Add(await ConnectionMultiplexer.ConnectAsync(options));
+        }
+
+        return connections;
+    }
+
     /// <summary>The etcd connection, shared by every capability that uses etcd.</summary>
     public async Task<EtcdLeaseStore> EtcdAsync() => (EtcdLeaseStore)await LeaseStoreAsync(EngineNames.Etcd);
 

@@ -68,6 +68,7 @@ internal sealed class NodeLockService(NodeSettings settings, EngineConnections e
         settings.EngineFor("locks") switch
         {
             EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync()),
+            EngineNames.Redlock => new RedlockProvider(await engines.RedlockAsync()),
             EngineNames.Postgres => new PostgresLockProvider(settings.Engines.Postgres!),
             EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync()),
             _ => new InProcessLockProvider(),

@@ -16,7 +16,7 @@ public static class Capabilities
         {
             // For ids the engine leases the worker ids; the ids themselves never leave the process.
             "ids" => new[] { EngineNames.Embedded, EngineNames.Redis, EngineNames.Etcd, EngineNames.Postgres },
-            "locks" => [EngineNames.Embedded, EngineNames.Redis, EngineNames.Etcd, EngineNames.Postgres],
+            "locks" => [EngineNames.Embedded, EngineNames.Redis, EngineNames.Redlock, EngineNames.Etcd, EngineNames.Postgres],
             _ => [EngineNames.Embedded],
         },
         StringComparer.Ordinal);

@@ -9,6 +9,9 @@ public static class EngineNames
     /// <summary>Redis.</summary>
     public const string Redis = "redis";
 
+    /// <summary>Redlock: N independent Redis instances, a lock held while a majority holds it.</summary>
+    public const string Redlock = "redlock";
+
     /// <summary>etcd v3.</summary>
     public const string Etcd = "etcd";
 
@@ -24,6 +27,6 @@ public static class EngineNames
     /// <summary>Elasticsearch or OpenSearch.</summary>
     public const string Elasticsearch = "elasticsearch";
 
-    /// <summary>Every external engine, in the order DESIGN.md lists them.</summary>
-    public static IReadOnlyList<string> External { get; } = [Redis, Etcd, Postgres, Nats, ZooKeeper, Elasticsearch];
+    /// <summary>Every external engine, in the order DESIGN.md lists them (Redlock, a way of using Redis, next to it).</summary>
+    public static IReadOnlyList<string> External { get; } = [Redis, Redlock, Etcd, Postgres, Nats, ZooKeeper, Elasticsearch];
 }

@@ -10,6 +10,17 @@ public sealed record EngineSettings
     /// <summary>StackExchange.Redis configuration string (<c>host:port,password=…</c>). Env: <c>DISTKIT_REDIS</c>. Default: none.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>
+    /// StackExchange.Redis configuration strings of independent Redis instances (not replicas of one
+    /// another) for Redlock, separated by <c>;</c>: <c>redis-a:6379;redis-b:6379;redis-c:6379</c>.
+    /// Env: <c>DISTKIT_REDLOCK</c>. Default: none.
+    /// </summary>
+    public string? Redlock { get; init; }
+
+    /// <summary>The Redlock instances' configuration strings, in order.</summary>
+    public IReadOnlyList<string> RedlockInstances =>
+        Redlock?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
     /// <summary>etcd client URL(s), comma-separated (<c>http://host:2379</c>). Env: <c>DISTKIT_ETCD</c>. Default: none.</summary>
     public string? Etcd { get; init; }
 
@@ -31,6 +42,7 @@ public sealed record EngineSettings
     internal string? ConnectionString(string engine) => engine switch
     {
         EngineNames.Redis => Redis,
+        EngineNames.Redlock => Redlock,
         EngineNames.Etcd => Etcd,
         EngineNames.Postgres => Postgres,
         EngineNames.Nats => Nats,

@@ -87,6 +87,7 @@ public static class NodeSettingsLoader
         var engines = settings.Engines with
         {
             Redis = Value(env, "DISTKIT_REDIS") ?? settings.Engines.Redis,
+            Redlock = Value(env, "DISTKIT_REDLOCK") ?? settings.Engines.Redlock,
             Etcd = Value(env, "DISTKIT_ETCD") ?? settings.Engines.Etcd,
             Postgres = Value(env, "DISTKIT_POSTGRES") ?? settings.Engines.Postgres,
             Nats = Value(env, "DISTKIT_NATS") ?? settings.Engines.Nats,

@@ -60,6 +60,10 @@ internal static class NodeSettingsValidator
         }
 
         ValidateCapabilities(settings);
+        if (settings.Engines.Redlock is not null && settings.Engines.RedlockInstances.Count == 0)
+        {
+            throw new SettingsException("engines:redlock", "lists no instances; write them separated by ';', e.g. redis-a:6379;redis-b:6379;redis-c:6379");
+        }
     }
 
     private static List<Uri> ParseUrls(NodeSettings settings)

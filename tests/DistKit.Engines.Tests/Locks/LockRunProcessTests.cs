@@ -9,15 +9,22 @@ using StackExchange.Redis;
 namespace DistKit.Engines.Tests.Locks;
 
 /// <summary>`distkit lock run` in real processes, on the node and on every engine.</summary>
-public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres, EtcdFixture etcd) : IDisposable
+public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture postgres, EtcdFixture etcd, SharedRedisTrio trio) : IClassFixture<SharedRedisTrio>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("distkit-lockrun-").FullName;
 
-    private Dictionary<string, string> Environment() => new() { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_POSTGRES"] = postgres.ConnectionString, ["DISTKIT_ETCD"] = etcd.ConnectionString };
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["DISTKIT_REDIS"] = redis.ConnectionString,
+        ["DISTKIT_REDLOCK"] = string.Join(';', trio.Servers.Select(s => s.ConnectionString)),
+        ["DISTKIT_POSTGRES"] = postgres.ConnectionString,
+        ["DISTKIT_ETCD"] = etcd.ConnectionString,
+    };
 
     [Theory(Timeout = 600_000)]
     [InlineData("node")]
     [InlineData("redis")]
+    [InlineData("redlock")]
     [InlineData("postgres")]
     [InlineData("etcd")]
     public async Task EightProcesses_FiftyAcquisitionsEach_NeverOverlap_AndFencingTokensStrictlyIncrease(string backend)

@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace DistKit.Engines.Tests.Locks;
 
 /// <summary>A node whose locks live in Redis: the lock it grants is a Redis lock others see.</summary>
-public sealed class NodeLocksOnRedisTests(RedisFixture redis)
+public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio trio) : IClassFixture<SharedRedisTrio>
 {
     [Fact(Timeout = 60_000)]
     public async Task Node_WithLocksOnRedis_GrantsARedisLock_AndAnswers409WhileItIsHeld()
@@ -43,6 +43,37 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis)
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.False(await connection.GetDatabase().KeyExistsAsync(RedisLockProvider.KeysOf(name)[0]));
+
+        await app.StopAsync(TestContext.Current.CancellationToken);
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Node_WithLocksOnRedlock_HoldsTheLockOnEveryInstance_AndAnswers409WhileItIsHeld()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("distkit-node-redlock-").FullName;
+        await using var app = DistKitNode.Build(NodeSettings.Default with
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDir = dataDir,
+            LogLevel = "warning",
+            Engines = new EngineSettings { Redlock = string.Join(';', trio.Servers.Select(s => s.ConnectionString)) },
+            CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redlock" },
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        using var http = new HttpClient { BaseAddress = DistKitNode.AddressOf(app) };
+        var name = "node-redlock-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var granted = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000 }, TestContext.Current.CancellationToken);
+        using var refused = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000, wait_ms = 100 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        await using var connections = await trio.ConnectAsync();
+        foreach (var instance in connections.Instances)
+        {
+            Assert.True(await instance.GetDatabase().KeyExistsAsync(RedlockProvider.KeysOf(name)[0]));
+        }
 
         await app.StopAsync(TestContext.Current.CancellationToken);
         Directory.Delete(dataDir, recursive: true);
