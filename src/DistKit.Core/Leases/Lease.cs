@@ -96,6 +96,12 @@ public abstract class Lease : IAsyncDisposable
     /// <summary>Gives the lease back in the engine, if this holder still owns it.</summary>
     protected abstract ValueTask ReleaseCoreAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when the engine's client already bounds every call with a timeout of its own, so a
+    /// release needs no timer of ours (it is on the path of every lock). Default: false.
+    /// </summary>
+    protected virtual bool ReleaseIsBoundedByClient => false;
+
     /// <summary>Releases the engine-side resources of the handle (connections, sessions) after release.</summary>
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
@@ -233,8 +239,15 @@ public abstract class Lease : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-                await ReleaseCoreAsync(timeout.Token);
+                if (ReleaseIsBoundedByClient)
+                {
+                    await ReleaseCoreAsync(CancellationToken.None);
+                }
+                else
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+                    await ReleaseCoreAsync(timeout.Token);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -44,8 +44,11 @@ internal sealed class RedisLease : Lease
     protected override async ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken) =>
         (long)await RedisLeaseStore.Renew.EvaluateAsync(_redis.GetDatabase(), [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
 
+    // StackExchange.Redis times out every call itself (AsyncTimeout, 5 s by default).
+    protected override bool ReleaseIsBoundedByClient => true;
+
     protected override async ValueTask ReleaseCoreAsync(CancellationToken cancellationToken) =>
-        await _release.Script.EvaluateAsync(_redis.GetDatabase(), _release.Keys, _release.Arguments).WaitAsync(cancellationToken);
+        await _release.Script.EvaluateAsync(_redis.GetDatabase(), _release.Keys, _release.Arguments);
 }
 
 /// <summary>The Lua that gives a lease back, with its keys and arguments.</summary>

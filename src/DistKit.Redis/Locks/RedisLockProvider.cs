@@ -137,7 +137,10 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
         // The uncontended case: one round trip, no subscription.
         var started = time.GetTimestamp();
-        var fence = (long)await Try.EvaluateAsync(database, keys[..3], [token, ttlMs]).WaitAsync(cancellationToken);
+        // One bounded round trip (the client times every call out): checking the token before it
+        // costs nothing, registering on it for the call would cost every lock an allocation.
+        cancellationToken.ThrowIfCancellationRequested();
+        var fence = (long)await Try.EvaluateAsync(database, keys[..3], [token, ttlMs]);
         if (fence < 0)
         {
             // Waiters queue (or queued and died): the full script prunes and keeps their order.
