@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using DistKit.Locks;
 using DistKit.Redis.Internal;
@@ -20,7 +21,7 @@ namespace DistKit.Redis.Locks;
 /// waiter that has just died is held for only <see cref="RedisLockOptions.WaiterTimeout"/> (plus
 /// drift): the new holder stretches it to the full TTL at its first renewal.
 /// </remarks>
-public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOptions? options = null) : IDistributedLockProvider
+public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOptions? options = null) : IDistributedLockProvider, IAsyncDisposable
 {
     // Drops waiters at the head of the queue (KEYS[3], deadlines in KEYS[4]) that stopped retrying.
     private const string PruneDeadHeads = """
@@ -77,9 +78,10 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         """;
 
     // Releases the lock if the caller holds it (else leaves the queue, if it waits there), then hands
-    // the lock to the head of the queue and publishes "token:fence" so that waiter starts at once.
-    // A holder is never in the queue (taking the lock removes it), so the two cases do not mix.
-    // KEYS: lock, fence, queue, deadlines. ARGV: token, channel, hand-over ttl ms.
+    // the lock to the head of the queue and publishes "token:fence" to the head's provider (its
+    // inbox channel is the part of its token after '@'), so that waiter starts at once and no
+    // other wakes. A holder is never in the queue (taking the lock removes it), so the two cases
+    // do not mix. KEYS: lock, fence, queue, deadlines. ARGV: token, hand-over ttl ms.
     private const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then
           redis.call('ZREM', KEYS[3], ARGV[1])
@@ -91,10 +93,12 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         """ + "\n" + PruneDeadHeads + "\n" + """
         local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
         if head then
-          redis.call('SET', KEYS[1], head, 'PX', ARGV[3])
+          redis.call('SET', KEYS[1], head, 'PX', ARGV[2])
           redis.call('ZREM', KEYS[3], head)
           redis.call('HDEL', KEYS[4], head)
-          redis.call('PUBLISH', ARGV[2], head .. ':' .. redis.call('INCR', KEYS[2]))
+          local fence = redis.call('INCR', KEYS[2])
+          local inbox = string.match(head, '@(.+)$')
+          if inbox then redis.call('PUBLISH', inbox, head .. ' ' .. fence) end
         end
         return 1
         """;
@@ -104,6 +108,14 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     private static readonly RedisScript Release = new(ReleaseScript);
 
     private readonly RedisLockOptions _options = (options ?? RedisLockOptions.Default).Validate();
+
+    // This provider's inbox: releases tell a waiter here that the lock is now its own. One channel
+    // per provider, subscribed once, so waiting costs no SUBSCRIBE/UNSUBSCRIBE per lock and a
+    // hand-over wakes exactly the waiter it is for.
+    private readonly string _inbox = $"{(options ?? RedisLockOptions.Default).KeyPrefix}inbox:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiting = new(StringComparer.Ordinal);
+    private readonly Lock _listenGate = new();
+    private Task? _listening;
 
     /// <inheritdoc />
     public string Backend => "redis";
@@ -123,14 +135,13 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     {
         var time = _options.Lease.TimeProvider;
         var keys = KeysOf(name, _options.KeyPrefix);
-        var channel = RedisChannel.Literal($"{_options.KeyPrefix}{{{name}}}:handover");
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}@{_inbox}";
         var database = redis.GetDatabase();
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
         var waiterMs = (long)_options.WaiterTimeout.TotalMilliseconds;
         var handOverValidity = _options.WaiterTimeout < _options.Lease.Ttl ? _options.WaiterTimeout : _options.Lease.Ttl;
         var handOverMs = (long)(handOverValidity + _options.Lease.ClockDrift).TotalMilliseconds;
-        var release = new ReleaseCommand(Release, keys[..4], [token, channel.ToString(), handOverMs]);
+        var release = new ReleaseCommand(Release, keys[..4], [token, handOverMs]);
         var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
         LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
@@ -160,20 +171,19 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
         // Listen before queueing, so a hand-over right after we join the queue is not missed.
         var handedOver = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var prefix = token + ":";
-        Action<RedisChannel, RedisValue> onHandOver = (_, message) =>
-        {
-            var text = (string?)message;
-            if (text is not null && text.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(text.AsSpan(prefix.Length), out var handedFence))
-            {
-                handedOver.TrySetResult(handedFence);
-            }
-        };
-        var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(channel, onHandOver);
+        _waiting[token] = handedOver;
         var queued = false;
         try
         {
+            try
+            {
+                await ListenAsync();
+            }
+            catch (RedisException)
+            {
+                // No inbox for now: the waiter's 100 ms checks still find the lock handed to it.
+            }
+
             // A moment known to precede any hand-over to us: the start of our last try that left us queued.
             var lastQueuedAt = started;
             while (true)
@@ -211,14 +221,42 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         }
         finally
         {
-            // Off the hand-over path: the next holder's start must not wait for this round trip.
-            _ = subscriber.UnsubscribeAsync(channel, onHandOver, CommandFlags.FireAndForget);
+            _waiting.TryRemove(token, out _);
             if (queued)
             {
                 // Cancelled or timed out while queued: leave no trace behind, and pass the lock on
                 // if it was handed to us meanwhile.
-                await Release.EvaluateAsync(database, keys[..4], [token, channel.ToString(), handOverMs]);
+                await Release.EvaluateAsync(database, keys[..4], [token, handOverMs]);
             }
         }
     }
+
+    private Task ListenAsync()
+    {
+        lock (_listenGate)
+        {
+            // A failed subscription is retried by the next waiter; meanwhile waiters poll.
+            if (_listening is null || _listening.IsFaulted || _listening.IsCanceled)
+            {
+                _listening = redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_inbox), OnHandOver);
+            }
+
+            return _listening;
+        }
+    }
+
+    // "token fence": the lock is now the waiter's with that token.
+    private void OnHandOver(RedisChannel channel, RedisValue message)
+    {
+        var text = (string?)message ?? "";
+        var space = text.LastIndexOf(' ');
+        if (space > 0 && long.TryParse(text.AsSpan(space + 1), out var fence) && _waiting.TryGetValue(text[..space], out var waiter))
+        {
+            waiter.TrySetResult(fence);
+        }
+    }
+
+    /// <summary>Stops listening for hand-overs; locks still held stay held until released.</summary>
+    public async ValueTask DisposeAsync() =>
+        await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(_inbox), OnHandOver);
 }
