@@ -64,8 +64,10 @@ internal static class LockMeasurement
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < span)
         {
-            var hold = await client.TryAcquireAsync(name, TimeSpan.Zero, cancellationToken)
-                ?? throw new InvalidOperationException($"{library}: an uncontended try-lock failed");
+            // Free every time, so any wait returns at once; a zero wait would fail a RedLock that
+            // cannot complete its round trips synchronously (DistributedLock's does just that).
+            var hold = await client.TryAcquireAsync(name, TimeSpan.FromSeconds(5), cancellationToken)
+                ?? throw new InvalidOperationException($"{library}: an uncontended lock was not acquired within 5 s");
             await hold.Release();
             count++;
         }

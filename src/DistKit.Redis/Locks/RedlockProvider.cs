@@ -157,8 +157,12 @@ public sealed class RedlockProvider : IDistributedLockProvider
         if (won.Length >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
         {
             var fence = won.Max(i => fences[i]);
-            var raised = await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence], cancellationToken)));
-            if (raised.Count(r => r == 1) >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+
+            // Counters that agree already put a majority at the token: the write-back is needed
+            // only after an outage left them apart, so the common case stays one round trip.
+            var agreed = won.All(i => fences[i] == fence);
+            var raised = agreed ? won.Length : (await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence], cancellationToken)))).Count(r => r == 1);
+            if (raised >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
             {
                 return RedlockLease.Start(this, keys[0], name, token, fence, channel, started);
             }
