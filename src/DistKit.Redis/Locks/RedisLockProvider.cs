@@ -117,6 +117,11 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     private readonly Lock _listenGate = new();
     private Task? _listening;
 
+    // Owner tokens: unique, not secret (anyone who can reach Redis can delete the key anyway), so a
+    // random per-provider seed and a counter do, without a call into the system RNG per lock.
+    private readonly string _tokenSeed = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    private long _tokens;
+
     /// <inheritdoc />
     public string Backend => "redis";
 
@@ -124,24 +129,35 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
     public IDistributedLock CreateLock(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new NamedLock(name, EnterAsync);
+        var keys = new LockKeys(KeysOf(name, _options.KeyPrefix));
+        return new NamedLock(name, (lockName, wait, cancellationToken) => EnterAsync(lockName, keys, wait, cancellationToken));
+    }
+
+    // The keys each script takes, built once per lock rather than sliced on every acquire.
+    private sealed class LockKeys(RedisKey[] all)
+    {
+        public RedisKey[] All { get; } = all;
+
+        public RedisKey[] ForTry { get; } = all[..3];
+
+        public RedisKey[] ForRelease { get; } = all[..4];
     }
 
     /// <summary>The keys a lock uses, so operators and tests can find them.</summary>
     public static RedisKey[] KeysOf(string name, string prefix = "distkit:lock:") =>
         [$"{prefix}{{{name}}}", $"{prefix}{{{name}}}:fence", $"{prefix}{{{name}}}:queue", $"{prefix}{{{name}}}:waiters", $"{prefix}{{{name}}}:arrivals"];
 
-    private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
+    private async ValueTask<LockHandle?> EnterAsync(string name, LockKeys lockKeys, TimeSpan wait, CancellationToken cancellationToken)
     {
         var time = _options.Lease.TimeProvider;
-        var keys = KeysOf(name, _options.KeyPrefix);
-        var token = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}@{_inbox}";
+        var keys = lockKeys.All;
+        var token = $"{_tokenSeed}{Interlocked.Increment(ref _tokens):x}@{_inbox}";
         var database = redis.GetDatabase();
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
         var waiterMs = (long)_options.WaiterTimeout.TotalMilliseconds;
         var handOverValidity = _options.WaiterTimeout < _options.Lease.Ttl ? _options.WaiterTimeout : _options.Lease.Ttl;
         var handOverMs = (long)(handOverValidity + _options.Lease.ClockDrift).TotalMilliseconds;
-        var release = new ReleaseCommand(Release, keys[..4], [token, handOverMs]);
+        var release = new ReleaseCommand(Release, lockKeys.ForRelease, [token, handOverMs]);
         var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
         LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
@@ -151,7 +167,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         // One bounded round trip (the client times every call out): checking the token before it
         // costs nothing, registering on it for the call would cost every lock an allocation.
         cancellationToken.ThrowIfCancellationRequested();
-        var fence = (long)await Try.EvaluateAsync(database, keys[..3], [token, ttlMs]);
+        var fence = (long)await Try.EvaluateAsync(database, lockKeys.ForTry, [token, ttlMs]);
         if (fence < 0)
         {
             // Waiters queue (or queued and died): the full script prunes and keeps their order.
@@ -226,7 +242,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
             {
                 // Cancelled or timed out while queued: leave no trace behind, and pass the lock on
                 // if it was handed to us meanwhile.
-                await Release.EvaluateAsync(database, keys[..4], [token, handOverMs]);
+                await Release.EvaluateAsync(database, lockKeys.ForRelease, [token, handOverMs]);
             }
         }
     }
