@@ -7,6 +7,8 @@ namespace DistKit.Locks;
 /// </summary>
 public sealed class NamedLock : IDistributedLock
 {
+    private static readonly TimeSpan MaxFiniteWait = TimeSpan.FromDays(3650);
+
     private readonly Func<string, TimeSpan, CancellationToken, ValueTask<LockHandle?>> _enter;
 
     /// <summary>Creates the lock; <paramref name="enter"/> takes the name, the wait (<see cref="Timeout.InfiniteTimeSpan"/> for forever) and the token, and returns a handle or null.</summary>
@@ -29,7 +31,8 @@ public sealed class NamedLock : IDistributedLock
             throw new ArgumentOutOfRangeException(nameof(wait), wait, "wait must be zero or positive.");
         }
 
-        return _enter(Name, wait, cancellationToken);
+        // Waits beyond any deadline a clock can count to (TimeSpan.MaxValue, say) mean forever.
+        return _enter(Name, wait > MaxFiniteWait ? Timeout.InfiniteTimeSpan : wait, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -233,9 +233,11 @@ public abstract class Lease : IAsyncDisposable
         }
 
         await _expiry.DisposeAsync();
-        var held = !_lost.IsCancellationRequested;
+        // Released even when already counted as lost: the engine may still hold it for us (a
+        // renewal that landed but whose answer was abandoned), and every engine's release only
+        // touches the lease if this holder still owns it.
         MarkLost();
-        if (held && release)
+        if (release)
         {
             try
             {

@@ -60,10 +60,14 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var key = KeyOf(name);
         var started = options.TimeProvider.GetTimestamp();
+
+        // Not abandoned mid-flight on cancellation: the server may already have granted it, and a
+        // lease nobody knows of would block the name for its TTL. The client bounds the call.
+        cancellationToken.ThrowIfCancellationRequested();
         var fence = (long)await Acquire.EvaluateAsync(
             redis.GetDatabase(),
             [key, $"{keyPrefix}{{{name}}}:fence"],
-            [token, (long)options.EngineTtl.TotalMilliseconds]).WaitAsync(cancellationToken);
+            [token, (long)options.EngineTtl.TotalMilliseconds]);
         return fence == 0 ? null : RedisLease.Start(redis, key, name, token, fence, options, started);
     }
 }

@@ -39,7 +39,9 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
     // KEYS: lock, fence, queue (zset by arrival), deadlines (hash token -> ms), arrival counter.
     // ARGV: token, lock ttl ms, waiter timeout ms, enqueue (1) or just try (0).
-    // Returns the fencing token when the caller holds the lock, 0 otherwise.
+    // Returns the fencing token when the caller holds the lock; otherwise minus the fence counter
+    // as it stands (0 or less), so a waiter can tell a hand-over message that came after this
+    // call (its fence is larger) from a stale one that came before it.
     private const string AcquireScript = """
         local holder = redis.call('GET', KEYS[1])
         if holder == ARGV[1] then
@@ -63,7 +65,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
           redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]) * 2)
           redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[3]) * 2)
         end
-        return 0
+        return -tonumber(redis.call('GET', KEYS[2]) or '0')
         """;
 
     // The first try of every acquire: with nobody queued, SET NX decides alone. Returns the fencing
@@ -162,35 +164,41 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
         LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
 
-        // The uncontended case: one round trip, no subscription.
-        var started = time.GetTimestamp();
-        // One bounded round trip (the client times every call out): checking the token before it
-        // costs nothing, registering on it for the call would cost every lock an allocation.
-        cancellationToken.ThrowIfCancellationRequested();
-        var fence = (long)await Try.EvaluateAsync(database, lockKeys.ForTry, [token, ttlMs]);
-        if (fence < 0)
-        {
-            // Waiters queue (or queued and died): the full script prunes and keeps their order.
-            started = time.GetTimestamp();
-            fence = (long)await Acquire.EvaluateAsync(database, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
-        }
-
-        if (fence > 0)
-        {
-            return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
-        }
-
-        if (wait == TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        // Listen before queueing, so a hand-over right after we join the queue is not missed.
-        var handedOver = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting[token] = handedOver;
-        var queued = false;
+        // Set while a call may have left this caller queued or holding on the server without it
+        // knowing (cancelled, timed out, or queued and then gave up): the finally block then runs
+        // the release script, which frees the lock if it is ours and otherwise leaves the queue.
+        var cleanUp = false;
+        TaskCompletionSource<long>? handedOver = null;
         try
         {
+            // The uncontended case: one round trip, no subscription. The round trip is bounded by
+            // the client's own timeout; checking the token before it costs nothing, registering on
+            // it for the call would cost every lock an allocation.
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = time.GetTimestamp();
+            cleanUp = true;
+            var fence = (long)await Try.EvaluateAsync(database, lockKeys.ForTry, [token, ttlMs]);
+            if (fence < 0)
+            {
+                // Waiters queue (or queued and died): the full script prunes and keeps their order.
+                started = time.GetTimestamp();
+                fence = (long)await Acquire.EvaluateAsync(database, keys, [token, ttlMs, waiterMs, "0"]).WaitAsync(cancellationToken);
+            }
+
+            cleanUp = false;
+            if (fence > 0)
+            {
+                return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
+            }
+
+            if (wait == TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            // Listen before queueing, so a hand-over right after we join the queue is not missed.
+            handedOver = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting[token] = handedOver;
             try
             {
                 await ListenAsync();
@@ -200,22 +208,34 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
                 // No inbox for now: the waiter's 100 ms checks still find the lock handed to it.
             }
 
-            // A moment known to precede any hand-over to us: the start of our last try that left us queued.
+            // The start of our last call that left us waiting: it ran before any hand-over whose
+            // fence is above the counter that call saw, which is the only kind we accept.
             var lastQueuedAt = started;
+            var counterSeen = -fence;
             while (true)
             {
                 if (handedOver.Task.IsCompletedSuccessfully)
                 {
-                    queued = false;
-                    return Held(RedisLease.StartHandedOver(redis, keys[0], name, token, handedOver.Task.Result, _options.Lease, lastQueuedAt, handOverValidity, release));
+                    var handedFence = handedOver.Task.Result;
+                    if (handedFence > counterSeen)
+                    {
+                        cleanUp = false;
+                        return Held(RedisLease.StartHandedOver(redis, keys[0], name, token, handedFence, _options.Lease, lastQueuedAt, handOverValidity, release));
+                    }
+
+                    // A message from before our last call (which found the lock not ours, so that
+                    // hand-over lapsed while we were not running): wait for a fresh one.
+                    handedOver = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _waiting[token] = handedOver;
                 }
 
                 var willWait = time.GetTimestamp() < deadline;
                 started = time.GetTimestamp();
+                cleanUp = true;
                 fence = (long)await Acquire.EvaluateAsync(database, keys, [token, ttlMs, waiterMs, willWait ? "1" : "0"]).WaitAsync(cancellationToken);
                 if (fence > 0)
                 {
-                    queued = false;
+                    cleanUp = false;
                     return Held(RedisLease.Start(redis, keys[0], name, token, fence, _options.Lease, started, release));
                 }
 
@@ -224,8 +244,8 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
                     return null;
                 }
 
-                queued = true;
                 lastQueuedAt = started;
+                counterSeen = Math.Max(counterSeen, -fence);
                 var left = deadline == long.MaxValue ? _options.PollInterval : time.GetElapsedTime(time.GetTimestamp(), deadline);
                 var nap = left < _options.PollInterval ? left : _options.PollInterval;
                 if (nap > TimeSpan.Zero)
@@ -237,12 +257,22 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         }
         finally
         {
-            _waiting.TryRemove(token, out _);
-            if (queued)
+            if (handedOver is not null)
             {
-                // Cancelled or timed out while queued: leave no trace behind, and pass the lock on
-                // if it was handed to us meanwhile.
-                await Release.EvaluateAsync(database, lockKeys.ForRelease, [token, handOverMs]);
+                _waiting.TryRemove(token, out _);
+            }
+
+            if (cleanUp)
+            {
+                // Leave no trace behind, and pass the lock on if it was handed to us meanwhile.
+                try
+                {
+                    await Release.EvaluateAsync(database, lockKeys.ForRelease, [token, handOverMs]);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    // Redis is unreachable: the queue entry lapses after WaiterTimeout, a lock after its TTL.
+                }
             }
         }
     }

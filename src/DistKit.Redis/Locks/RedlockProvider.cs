@@ -52,11 +52,12 @@ public sealed class RedlockProvider : IDistributedLockProvider
         return 0
         """;
 
-    // KEYS: lock. ARGV: token, channel.
+    // KEYS: lock. ARGV: token, channel to tell of the release ('' to tell no one: undoing a
+    // failed attempt must not wake every contender into the same split vote again).
     internal const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
-          redis.call('PUBLISH', ARGV[2], '1')
+          if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], '1') end
           return 1
         end
         return 0
@@ -126,6 +127,11 @@ public sealed class RedlockProvider : IDistributedLockProvider
                     await Task.WhenAll(_instances.Select(i => SubscribeQuietlyAsync(i, channel, onReleased)));
                 }
 
+                // Earlier wake-ups (one per instance per release) must not cut this pause short.
+                while (released.Wait(0, CancellationToken.None))
+                {
+                }
+
                 var pause = _options.RetryDelay * (0.5 + Random.Shared.NextDouble());
                 await released.WaitAsync(pause < left ? pause : left, cancellationToken);
             }
@@ -150,30 +156,41 @@ public sealed class RedlockProvider : IDistributedLockProvider
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
         var started = time.GetTimestamp();
-        var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, AcquireScript, keys, [token, ttlMs], cancellationToken)));
-        var won = Enumerable.Range(0, _instances.Length).Where(i => fences[i] > 0).ToArray();
-
-        // Time spent getting the majority comes off the validity; none left means no lock.
-        if (won.Length >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+        try
         {
-            var fence = won.Max(i => fences[i]);
+            // Calls are not abandoned on cancellation (each is bounded by InstanceTimeout): a key
+            // set on an instance after we stopped listening would hold the name for a TTL.
+            cancellationToken.ThrowIfCancellationRequested();
+            var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, AcquireScript, keys, [token, ttlMs])));
+            var won = Enumerable.Range(0, _instances.Length).Where(i => fences[i] > 0).ToArray();
 
-            // Counters that agree already put a majority at the token: the write-back is needed
-            // only after an outage left them apart, so the common case stays one round trip.
-            var agreed = won.All(i => fences[i] == fence);
-            var raised = agreed ? won.Length : (await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence], cancellationToken)))).Count(r => r == 1);
-            if (raised >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+            // Time spent getting the majority comes off the validity; none left means no lock.
+            if (won.Length >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
             {
-                return RedlockLease.Start(this, keys[0], name, token, fence, channel, started);
+                var fence = won.Max(i => fences[i]);
+
+                // Counters that agree already put a majority at the token: the write-back is needed
+                // only after an outage left them apart, so the common case stays one round trip.
+                var agreed = won.All(i => fences[i] == fence);
+                var raised = agreed ? won.Length : (await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence])))).Count(r => r == 1);
+                if (raised >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
+                {
+                    return RedlockLease.Start(this, keys[0], name, token, fence, channel, started);
+                }
             }
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await ReleaseAllAsync(keys[0], token, default);
+            throw;
+        }
 
-        await ReleaseAllAsync(keys[0], token, channel);
+        await ReleaseAllAsync(keys[0], token, default);
         return null;
     }
 
     /// <summary>Runs <paramref name="script"/> on one instance within the instance timeout; a failure or a timeout counts as a "no" (-1).</summary>
-    private async Task<long> CallAsync(IConnectionMultiplexer instance, string script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken)
+    private async Task<long> CallAsync(IConnectionMultiplexer instance, string script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -217,8 +234,9 @@ public sealed class RedlockProvider : IDistributedLockProvider
         throw new TimeoutException($"renewal reached {answers.Count(a => a == 1)} of the {Quorum} instances it needs");
     }
 
+    /// <summary>Deletes the key wherever this token holds it; tells waiters on <paramref name="channel"/> unless it is default.</summary>
     internal async Task ReleaseAllAsync(RedisKey key, string token, RedisChannel channel) =>
-        await Task.WhenAll(_instances.Select(i => CallAsync(i, ReleaseScript, [key], [token, channel.ToString()], CancellationToken.None)));
+        await Task.WhenAll(_instances.Select(i => CallAsync(i, ReleaseScript, [key], [token, channel.IsNullOrEmpty ? "" : channel.ToString()])));
 
     internal Core.Leases.LeaseOptions LeaseOptions => _options.Lease;
 }
