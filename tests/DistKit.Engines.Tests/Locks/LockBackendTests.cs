@@ -68,6 +68,40 @@ public sealed class RedisLockContractTests(RedisFixture redis) : FairLockProvide
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task StaleHandOverMessage_IsRefused_WhileAnotherHolderHasTheLock()
+    {
+        var name = NewName();
+        var (holderLocks, holderConnection) = await ConnectAsync();
+        var (waiterLocks, waiterConnection) = await ConnectAsync();
+        await using var _ = holderConnection;
+        await using var __ = waiterConnection;
+        var held = await holderLocks.CreateLock(name).AcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var waiting = waiterLocks.CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken).AsTask();
+
+        // The waiter's token names its provider's inbox; replay a hand-over with a fence it has
+        // already seen, as a message delayed past a lapsed hand-over would arrive.
+        await using var spy = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var keys = RedisLockProvider.KeysOf(name);
+        RedisValue token = default;
+        for (var i = 0; i < 100 && token.IsNull; i++)
+        {
+            token = (await spy.GetDatabase().SortedSetRangeByRankAsync(keys[2], 0, 0)).FirstOrDefault();
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(token.IsNull, "the waiter never joined the queue");
+        var inbox = ((string)token!)[(((string)token!).IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var counter = (long)await spy.GetDatabase().StringGetAsync(keys[1]);
+        await spy.GetSubscriber().PublishAsync(RedisChannel.Literal(inbox), $"{token} {counter}");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        Assert.False(waiting.IsCompleted, "the waiter took a lock another holder still has");
+        await held.DisposeAsync();
+        await using var next = await waiting;
+        Assert.True(next.FencingToken > held.FencingToken);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task RedisRestartedWhileHeld_FiresLost()
     {
         await using var server = new RedisServer();
