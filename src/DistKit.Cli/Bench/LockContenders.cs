@@ -1,5 +1,4 @@
 using DistKit.Cli.Client;
-using DistKit.Cli.Conventions;
 using DistKit.Core.Leases;
 using DistKit.Etcd.Locks;
 using DistKit.Locks;
@@ -15,15 +14,18 @@ using StackExchange.Redis;
 
 namespace DistKit.Cli.Bench;
 
-/// <summary>The contenders <c>distkit bench locks</c> can run: DistKit per backend, and the peer (madelson/DistributedLock) where there is one.</summary>
+/// <summary>
+/// The contenders <c>distkit bench locks</c> can run: DistKit per backend, and the peer
+/// (madelson/DistributedLock) where there is one. The caller has checked the backend is configured.
+/// </summary>
 internal static class LockContenders
 {
     public static ContenderFactory DistKit(string backend, EngineSettings engines, Uri? node) => backend switch
     {
         EngineNames.Redis => new("distkit", async (_, _) =>
         {
-            var redis = await ConnectRedisAsync(engines);
-            return new ProviderContender(new RedisLockProvider(redis, RedisLockOptions.Default), redis);
+            var connections = new EngineConnections(engines);
+            return new ProviderContender(new RedisLockProvider(await connections.RedisAsync(), RedisLockOptions.Default), connections);
         }),
         EngineNames.Redlock => new("distkit", async (_, _) =>
         {
@@ -36,38 +38,31 @@ internal static class LockContenders
             return new ProviderContender(new EtcdLockProvider(await connections.EtcdAsync(), LeaseOptions.Default), connections);
         }),
         EngineNames.Postgres => new("distkit", (_, _) =>
-            Task.FromResult<ILockContender>(new ProviderContender(new PostgresLockProvider(Require(engines.Postgres, EngineNames.Postgres)), null))),
+            Task.FromResult<ILockContender>(new ProviderContender(new PostgresLockProvider(engines.Postgres!), null))),
         _ => new("distkit", (_, _) => Task.FromResult<ILockContender>(new NodeContender(new NodeClient(node!, Environment.GetEnvironmentVariable("DISTKIT_TOKEN"))))),
     };
 
     /// <summary>madelson/DistributedLock on the same server, or null where it has no backend to compare with.</summary>
     public static ContenderFactory? Peer(string backend, EngineSettings engines) => backend switch
     {
-        EngineNames.Redis => new("DistributedLock.Redis", async (_, _) => new RedisPeer([await ConnectRedisAsync(engines)])),
+        EngineNames.Redis => new("DistributedLock.Redis", async (_, _) =>
+        {
+            var connections = new EngineConnections(engines);
+            return new RedisPeer([await connections.RedisAsync()], connections);
+        }),
         EngineNames.Redlock => new("DistributedLock.Redis (RedLock)", async (_, _) =>
         {
-            var instances = new List<ConnectionMultiplexer>();
-            foreach (var instance in engines.RedlockInstances)
-            {
-                instances.Add(await ConnectionMultiplexer.ConnectAsync(instance));
-            }
-
-            return new RedisPeer(instances);
+            var connections = new EngineConnections(engines);
+            return new RedisPeer(await connections.RedlockAsync(), connections);
         }),
         EngineNames.Postgres => new("DistributedLock.Postgres", (client, _) =>
         {
             // A pool of its own per client, as a separate process would have.
-            var connectionString = new NpgsqlConnectionStringBuilder(Require(engines.Postgres, EngineNames.Postgres)) { ApplicationName = $"distkit-bench-peer-{client}" }.ConnectionString;
+            var connectionString = new NpgsqlConnectionStringBuilder(engines.Postgres!) { ApplicationName = $"distkit-bench-peer-{client}" }.ConnectionString;
             return Task.FromResult<ILockContender>(new PostgresPeer(connectionString));
         }),
         _ => null,
     };
-
-    private static string Require(string? connectionString, string engine) =>
-        connectionString ?? throw new CliException(ExitCodes.Config, $"--backend {engine}: no {engine} connection is configured (DISTKIT_{engine.ToUpperInvariant()})");
-
-    private static async Task<ConnectionMultiplexer> ConnectRedisAsync(EngineSettings engines) =>
-        await ConnectionMultiplexer.ConnectAsync(Require(engines.Redis, EngineNames.Redis));
 
     private sealed class ProviderContender(IDistributedLockProvider locks, IAsyncDisposable? connection) : ILockContender
     {
@@ -104,8 +99,9 @@ internal static class LockContenders
         }
     }
 
-    // One instance: DistributedLock's single-server lock; several: its RedLock over them.
-    private sealed class RedisPeer(List<ConnectionMultiplexer> instances) : ILockContender
+    // One instance: DistributedLock's single-server lock; several: its RedLock over them. Connected
+    // exactly as DistKit's own contenders are, so the two differ only in the library.
+    private sealed class RedisPeer(IReadOnlyList<IConnectionMultiplexer> instances, EngineConnections connections) : ILockContender
     {
         private readonly IDatabase[] _databases = [.. instances.Select(i => i.GetDatabase())];
 
@@ -115,13 +111,7 @@ internal static class LockContenders
             return handle is null ? null : new BenchHold(null, handle.DisposeAsync);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var instance in instances)
-            {
-                await instance.DisposeAsync();
-            }
-        }
+        public ValueTask DisposeAsync() => connections.DisposeAsync();
     }
 
     private sealed class PostgresPeer(string connectionString) : ILockContender

@@ -45,6 +45,11 @@ internal static class LocksBench
 
             var progress = new Progress(parseResult.InvocationConfiguration.Error);
             var engines = engine == "node" ? new EngineSettings() : CliEngines.Settings();
+            if (engine != "node" && !engines.IsConfigured(engine))
+            {
+                throw new CliException(ExitCodes.Config, $"--backend {engine}: no {engine} connection is configured (DISTKIT_{engine.ToUpperInvariant()})");
+            }
+
             await using var localNode = engine == "node" && parseResult.GetValue(node) is null ? await LocalNode.StartAsync(cancellationToken) : null;
             var nodeAddress = localNode?.Address ?? (parseResult.GetValue(node) is { } url ? new Uri(url) : null);
 

@@ -51,16 +51,21 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         return redis;
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectRedisAsync(EngineSettings engines)
-    {
-        var options = ConfigurationOptions.Parse(engines.Redis ?? throw new InvalidOperationException("no redis connection is configured (DISTKIT_REDIS)"));
+    private static Task<ConnectionMultiplexer> ConnectRedisAsync(EngineSettings engines) =>
+        ConnectAsync(engines.Redis ?? throw new InvalidOperationException("no redis connection is configured (DISTKIT_REDIS)"));
 
-        // Leases and locks must notice an outage and recover from it, not fail the process at start.
+    /// <summary>Connects a StackExchange.Redis configuration the way every DistKit engine use wants it.</summary>
+    public static async Task<ConnectionMultiplexer> ConnectAsync(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+
+        // Leases and locks must notice an outage and recover from it, not fail the process at
+        // start; a Redlock instance that is down must cost a "no" from it, not the process.
         options.AbortOnConnectFail = false;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    private readonly Lazy<Task<IReadOnlyList<IConnectionMultiplexer>>> _redlock = new(() => ConnectRedlockAsync(engines));
+    private readonly Lazy<Task<IReadOnlyList<ConnectionMultiplexer>>> _redlock = new(() => ConnectRedlockAsync(engines));
 
     /// <summary>One multiplexer per Redlock instance, shared by every capability that uses Redlock.</summary>
     public async Task<IReadOnlyList<IConnectionMultiplexer>> RedlockAsync()
@@ -71,14 +76,14 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         {
             foreach (var instance in instances)
             {
-                Own((ConnectionMultiplexer)instance);
+                Own(instance);
             }
         }
 
         return instances;
     }
 
-    private static async Task<IReadOnlyList<IConnectionMultiplexer>> ConnectRedlockAsync(EngineSettings engines)
+    private static async Task<IReadOnlyList<ConnectionMultiplexer>> ConnectRedlockAsync(EngineSettings engines)
     {
         var instances = engines.RedlockInstances;
         if (instances.Count == 0)
@@ -86,14 +91,10 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
             throw new InvalidOperationException("no redlock instances are configured (DISTKIT_REDLOCK, ';'-separated)");
         }
 
-        var connections = new List<IConnectionMultiplexer>();
+        var connections = new List<ConnectionMultiplexer>();
         foreach (var instance in instances)
         {
-            var options = ConfigurationOptions.Parse(instance);
-
-            // An instance that is down must cost a "no" from it, not the process.
-            options.AbortOnConnectFail = false;
-            connections.Add(await ConnectionMultiplexer.ConnectAsync(options));
+            connections.Add(await ConnectAsync(instance));
         }
 
         return connections;
