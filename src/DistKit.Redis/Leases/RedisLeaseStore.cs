@@ -39,7 +39,8 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         return 0
         """;
 
-    private static readonly RedisScript Acquire = new(AcquireScript);
+    // Shared with Redlock, which takes the same lease (and fence) on each of its instances.
+    internal static readonly RedisScript Acquire = new(AcquireScript);
 
     internal static readonly RedisScript Renew = new(RenewScript);
 

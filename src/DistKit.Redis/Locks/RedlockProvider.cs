@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using DistKit.Locks;
+using DistKit.Redis.Internal;
+using DistKit.Redis.Leases;
 using StackExchange.Redis;
 
 namespace DistKit.Redis.Locks;
@@ -28,14 +30,6 @@ namespace DistKit.Redis.Locks;
 /// </remarks>
 public sealed class RedlockProvider : IDistributedLockProvider
 {
-    // KEYS: lock, fence. ARGV: token, ttl ms. Returns the instance's next fence, or 0.
-    private const string AcquireScript = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-          return redis.call('INCR', KEYS[2])
-        end
-        return 0
-        """;
-
     // KEYS: lock, fence. ARGV: token, fence. Raises the counter to the lock's fence while we hold it.
     private const string RaiseScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -45,16 +39,9 @@ public sealed class RedlockProvider : IDistributedLockProvider
         return 1
         """;
 
-    internal const string RenewScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        end
-        return 0
-        """;
-
     // KEYS: lock. ARGV: token, channel to tell of the release ('' to tell no one: undoing a
     // failed attempt must not wake every contender into the same split vote again).
-    internal const string ReleaseScript = """
+    private const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
           if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], '1') end
@@ -62,6 +49,11 @@ public sealed class RedlockProvider : IDistributedLockProvider
         end
         return 0
         """;
+
+    // Taking and renewing the key on one instance use the single-Redis lease's own scripts
+    // (RedisLeaseStore.Acquire: SET NX PX and the fence INCR; RedisLeaseStore.Renew).
+    private static readonly RedisScript Raise = new(RaiseScript);
+    private static readonly RedisScript Release = new(ReleaseScript);
 
     private readonly IConnectionMultiplexer[] _instances;
     private readonly RedlockOptions _options;
@@ -161,7 +153,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
             // Calls are not abandoned on cancellation (each is bounded by InstanceTimeout): a key
             // set on an instance after we stopped listening would hold the name for a TTL.
             cancellationToken.ThrowIfCancellationRequested();
-            var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, AcquireScript, keys, [token, ttlMs])));
+            var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, RedisLeaseStore.Acquire, keys, [token, ttlMs])));
             var won = Enumerable.Range(0, _instances.Length).Where(i => fences[i] > 0).ToArray();
 
             // Time spent getting the majority comes off the validity; none left means no lock.
@@ -172,7 +164,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
                 // Counters that agree already put a majority at the token: the write-back is needed
                 // only after an outage left them apart, so the common case stays one round trip.
                 var agreed = won.All(i => fences[i] == fence);
-                var raised = agreed ? won.Length : (await Task.WhenAll(won.Select(i => CallAsync(_instances[i], RaiseScript, keys, [token, fence])))).Count(r => r == 1);
+                var raised = agreed ? won.Length : (await Task.WhenAll(won.Select(i => CallAsync(_instances[i], Raise, keys, [token, fence])))).Count(r => r == 1);
                 if (raised >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
                 {
                     return RedlockLease.Start(this, keys[0], name, token, fence, channel, started);
@@ -190,11 +182,11 @@ public sealed class RedlockProvider : IDistributedLockProvider
     }
 
     /// <summary>Runs <paramref name="script"/> on one instance within the instance timeout; a failure or a timeout counts as a "no" (-1).</summary>
-    private async Task<long> CallAsync(IConnectionMultiplexer instance, string script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken = default)
+    private async Task<long> CallAsync(IConnectionMultiplexer instance, RedisScript script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken = default)
     {
         try
         {
-            var result = await instance.GetDatabase().ScriptEvaluateAsync(script, keys, arguments).WaitAsync(_options.InstanceTimeout, _options.Lease.TimeProvider, cancellationToken);
+            var result = await script.EvaluateAsync(instance.GetDatabase(), keys, arguments).WaitAsync(_options.InstanceTimeout, _options.Lease.TimeProvider, cancellationToken);
             return (long)result;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -219,7 +211,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
     internal async Task<bool> RenewAsync(RedisKey key, string token, CancellationToken cancellationToken)
     {
         var ttlMs = (long)_options.Lease.EngineTtl.TotalMilliseconds;
-        var answers = await Task.WhenAll(_instances.Select(i => CallAsync(i, RenewScript, [key], [token, ttlMs], cancellationToken)));
+        var answers = await Task.WhenAll(_instances.Select(i => CallAsync(i, RedisLeaseStore.Renew, [key], [token, ttlMs], cancellationToken)));
         if (answers.Count(a => a == 1) >= Quorum)
         {
             return true;
@@ -236,7 +228,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
 
     /// <summary>Deletes the key wherever this token holds it; tells waiters on <paramref name="channel"/> unless it is default.</summary>
     internal async Task ReleaseAllAsync(RedisKey key, string token, RedisChannel channel) =>
-        await Task.WhenAll(_instances.Select(i => CallAsync(i, ReleaseScript, [key], [token, channel.IsNullOrEmpty ? "" : channel.ToString()])));
+        await Task.WhenAll(_instances.Select(i => CallAsync(i, Release, [key], [token, channel.IsNullOrEmpty ? "" : channel.ToString()])));
 
     internal Core.Leases.LeaseOptions LeaseOptions => _options.Lease;
 }
