@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DistKit.Ids;
-using DistKit.Server;
+using DistKit.Server.Tests;
 using DistKit.Server.Settings;
 using DistKit.Testing;
 
@@ -14,19 +14,12 @@ public sealed class NodeLeasedWorkerTests(RedisFixture redis)
     [Fact(Timeout = 60_000)]
     public async Task Node_WithIdsOnRedis_LeasesItsWorkerIdThere_AndReportsIt()
     {
-        var dataDir = Directory.CreateTempSubdirectory("distkit-node-redis-").FullName;
-        var settings = NodeSettings.Default with
+        await using var running = await InProcessNode.StartAsync(NodeSettings.Default with
         {
-            Urls = "http://127.0.0.1:0",
-            DataDir = dataDir,
-            LogLevel = "warning",
             Engines = new EngineSettings { Redis = redis.ConnectionString },
             CapabilityEngines = new Dictionary<string, string> { ["ids"] = "redis" },
-        };
-        await using var app = DistKitNode.Build(settings);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = DistKitNode.AddressOf(app);
-        using var http = new HttpClient { BaseAddress = address };
+        });
+        var http = running.Http;
 
         var info = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/info", UriKind.Relative), TestContext.Current.CancellationToken));
         var ids = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/ids?count=5", UriKind.Relative), TestContext.Current.CancellationToken));
@@ -35,8 +28,5 @@ public sealed class NodeLeasedWorkerTests(RedisFixture redis)
         Assert.Equal("redis", info.RootElement.GetProperty("capabilities").GetProperty("ids").GetString());
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         Assert.True(await connection.GetDatabase().KeyExistsAsync($"distkit:lease:{{ids/snowflake/worker/{node}}}"));
-
-        await app.StopAsync(TestContext.Current.CancellationToken);
-        Directory.Delete(dataDir, recursive: true);
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistKit.Redis.Locks;
-using DistKit.Server;
+using DistKit.Server.Tests;
 using DistKit.Server.Settings;
 using DistKit.Testing;
 using StackExchange.Redis;
@@ -15,18 +15,12 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio tr
     [Fact(Timeout = 60_000)]
     public async Task Node_WithLocksOnRedis_GrantsARedisLock_AndAnswers409WhileItIsHeld()
     {
-        var dataDir = Directory.CreateTempSubdirectory("distkit-node-locks-").FullName;
-        await using var app = DistKitNode.Build(NodeSettings.Default with
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with
         {
-            Urls = "http://127.0.0.1:0",
-            DataDir = dataDir,
-            LogLevel = "warning",
             Engines = new EngineSettings { Redis = redis.ConnectionString },
             CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redis" },
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = DistKitNode.AddressOf(app);
-        using var http = new HttpClient { BaseAddress = address };
+        var http = node.Http;
         var name = "node-redis-" + Guid.NewGuid().ToString("N")[..8];
 
         using var granted = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000 }, TestContext.Current.CancellationToken);
@@ -43,25 +37,17 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio tr
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.False(await connection.GetDatabase().KeyExistsAsync(RedisLockProvider.KeysOf(name)[0]));
-
-        await app.StopAsync(TestContext.Current.CancellationToken);
-        Directory.Delete(dataDir, recursive: true);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Node_WithLocksOnRedlock_HoldsTheLockOnEveryInstance_AndAnswers409WhileItIsHeld()
     {
-        var dataDir = Directory.CreateTempSubdirectory("distkit-node-redlock-").FullName;
-        await using var app = DistKitNode.Build(NodeSettings.Default with
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with
         {
-            Urls = "http://127.0.0.1:0",
-            DataDir = dataDir,
-            LogLevel = "warning",
             Engines = new EngineSettings { Redlock = string.Join(';', trio.Servers.Select(s => s.ConnectionString)) },
             CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redlock" },
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        using var http = new HttpClient { BaseAddress = DistKitNode.AddressOf(app) };
+        var http = node.Http;
         var name = "node-redlock-" + Guid.NewGuid().ToString("N")[..8];
 
         using var granted = await http.PostAsJsonAsync($"/v1/locks/{name}:acquire", new { ttl_ms = 5_000 }, TestContext.Current.CancellationToken);
@@ -74,8 +60,5 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio tr
         {
             Assert.True(await instance.GetDatabase().KeyExistsAsync(RedlockProvider.KeysOf(name)[0]));
         }
-
-        await app.StopAsync(TestContext.Current.CancellationToken);
-        Directory.Delete(dataDir, recursive: true);
     }
 }

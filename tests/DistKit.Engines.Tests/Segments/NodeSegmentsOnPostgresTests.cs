@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DistKit.Server;
+using DistKit.Server.Tests;
 using DistKit.Server.Settings;
 using DistKit.Testing;
 
@@ -12,21 +12,14 @@ public sealed class NodeSegmentsOnPostgresTests(PostgresFixture postgres)
     public async Task TwoNodes_SharingPostgres_HandOutDisjointIds()
     {
         var key = "shared-" + Guid.NewGuid().ToString("N")[..8];
-        var nodes = new List<(Microsoft.AspNetCore.Builder.WebApplication App, HttpClient Http, string Dir)>();
+        var nodes = new List<InProcessNode>();
         for (var i = 0; i < 2; i++)
         {
-            var dir = Directory.CreateTempSubdirectory("distkit-seg-node-").FullName;
-            var app = DistKitNode.Build(NodeSettings.Default with
+            nodes.Add(await InProcessNode.StartAsync(NodeSettings.Default with
             {
-                Urls = "http://127.0.0.1:0",
-                DataDir = dir,
-                LogLevel = "warning",
                 Engines = new EngineSettings { Postgres = postgres.ConnectionString },
                 Ids = new IdSettings { Segments = "postgres" },
-            });
-            await app.StartAsync(TestContext.Current.CancellationToken);
-            var address = DistKitNode.AddressOf(app);
-            nodes.Add((app, new HttpClient { BaseAddress = address }, dir));
+            }));
         }
 
         var taken = await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, 10).Select(async _ =>
@@ -38,12 +31,9 @@ public sealed class NodeSegmentsOnPostgresTests(PostgresFixture postgres)
         var all = taken.SelectMany(t => t).ToList();
         Assert.Equal(14_000, all.Count);
         Assert.Equal(all.Count, all.Distinct().Count());
-        foreach (var (app, http, dir) in nodes)
+        foreach (var node in nodes)
         {
-            http.Dispose();
-            await app.StopAsync(TestContext.Current.CancellationToken);
-            await app.DisposeAsync();
-            Directory.Delete(dir, recursive: true);
+            await node.DisposeAsync();
         }
     }
 }
