@@ -118,17 +118,27 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
     /// <inheritdoc />
     public long NextId()
     {
-        _ = Take(1, out var tick, out var sequence);
+        _ = Take(1, mayWait: true, out var tick, out var sequence);
         return (tick << _timeShift) | (sequence << _sequenceShift) | _nodePart;
     }
 
     /// <inheritdoc />
-    public void NextIds(Span<long> destination)
+    public void NextIds(Span<long> destination) => Fill(destination, mayWait: true);
+
+    /// <inheritdoc />
+    public int TryNextIds(Span<long> destination) => Fill(destination, mayWait: false);
+
+    private int Fill(Span<long> destination, bool mayWait)
     {
         var filled = 0;
         while (filled < destination.Length)
         {
-            var count = Take(destination.Length - filled, out var tick, out var sequence);
+            var count = Take(destination.Length - filled, mayWait, out var tick, out var sequence);
+            if (count == 0)
+            {
+                break;
+            }
+
             var high = (tick << _timeShift) | _nodePart;
             for (var i = 0; i < count; i++)
             {
@@ -137,11 +147,17 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
 
             filled += count;
         }
+
+        return filled;
     }
 
-    // Claims up to `wanted` consecutive sequence numbers in one tick with one CAS.
-    private int Take(int wanted, out long tick, out long firstSequence)
+    // Claims up to `wanted` consecutive sequence numbers in one tick with one CAS. Without
+    // `mayWait`, returns 0 instead of waiting for the clock (the tick is spent, or the clock is
+    // behind within what the Wait policy tolerates).
+    private int Take(int wanted, bool mayWait, out long tick, out long firstSequence)
     {
+        tick = 0;
+        firstSequence = 0;
         var spinner = default(SpinWait);
         while (true)
         {
@@ -163,8 +179,13 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                 count = (int)Math.Min(wanted, _sequenceMask + 1);
                 next = (now << _sequenceBits) | (count - 1L);
             }
-            else if (now < lastTick && !MayIssueAheadOfClock(_epochTicks + (lastTick * _unitTicks) - nowUtc, ref spinner))
+            else if (now < lastTick && !MayIssueAheadOfClock(_epochTicks + (lastTick * _unitTicks) - nowUtc, mayWait, ref spinner))
             {
+                if (!mayWait)
+                {
+                    return 0;
+                }
+
                 continue;
             }
             else if (lastSequence < _sequenceMask)
@@ -183,6 +204,11 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                 if (spinner.Count == 0)
                 {
                     IdsTelemetry.SequenceExhausted.Add(1);
+                }
+
+                if (!mayWait)
+                {
+                    return 0;
                 }
 
                 WaitForClock(ref spinner);
@@ -208,7 +234,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
     }
 
     // `behind` is how far (in DateTime ticks) the clock must still move to reach the last tick's start.
-    private bool MayIssueAheadOfClock(long behind, ref SpinWait spinner)
+    private bool MayIssueAheadOfClock(long behind, bool mayWait, ref SpinWait spinner)
     {
         switch (_policy)
         {
@@ -220,7 +246,11 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
                     IdsTelemetry.ClockBehind.Add(1);
                 }
 
-                WaitForClock(ref spinner);
+                if (mayWait)
+                {
+                    WaitForClock(ref spinner);
+                }
+
                 return false;
             default:
                 IdsTelemetry.ClockBehind.Add(1);

@@ -42,10 +42,11 @@ public static class DistKitNode
         // Binding failures become exceptions so the error middleware can explain them, instead of bare 400s.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new EngineConnections(settings.Engines));
         builder.Services.AddSingleton(services => new IdService(settings, dataDir, services.GetRequiredService<EngineConnections>()));
         builder.Services.AddSingleton(services => SegmentEndpoints.CreateAllocator(settings, dataDir, services.GetRequiredService<EngineConnections>()));
-        builder.Services.AddSingleton(services => new NodeLockService(settings, services.GetRequiredService<EngineConnections>(), TimeProvider.System));
+        builder.Services.AddSingleton(services => new NodeLockService(settings, services.GetRequiredService<EngineConnections>(), services.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();

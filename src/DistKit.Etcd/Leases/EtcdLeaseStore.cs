@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DistKit.Core.Leases;
+using DistKit.Etcd.Internal;
 using dotnet_etcd;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -15,6 +16,9 @@ namespace DistKit.Etcd.Leases;
 /// </summary>
 public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
 {
+    // Long enough for a live etcd under load, short enough that an unreachable one cannot hang a caller.
+    private static readonly TimeSpan RevokeBound = TimeSpan.FromSeconds(5);
+
     private readonly GrpcChannel _channel;
     private readonly string _prefix;
 
@@ -49,28 +53,70 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var key = ByteString.CopyFromUtf8(KeyOf(name));
         var started = options.TimeProvider.GetTimestamp();
-        var granted = await Client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Math.Ceiling(options.EngineTtl.TotalSeconds) }, cancellationToken: cancellationToken);
-        var txn = new TxnRequest();
-        txn.Compare.Add(new Compare { Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = key, Value = ByteString.CopyFromUtf8(token), Lease = granted.ID } });
-        var result = await Client.TransactionAsync(txn, cancellationToken: cancellationToken);
-        if (!result.Succeeded)
+        var put = await PutOnNewLeaseAsync(KeyOf(name), token, options, cancellationToken);
+        return put.Created
+            ? EtcdLease.Start(this, name, KeyOf(name), token, put.Revision, put.LeaseId, options, started)
+            : null;
+    }
+
+    /// <summary>
+    /// Grants an etcd lease and creates <paramref name="key"/> on it if the key is absent. When the
+    /// key exists already, or the call fails or is cancelled at any point after the grant, the lease
+    /// is revoked before this returns or throws, which deletes the key with it if the put did land:
+    /// an abandoned call never leaves a key that blocks the name until its TTL.
+    /// </summary>
+    /// <exception cref="Core.EngineUnavailableException">etcd did not answer.</exception>
+    internal async Task<(bool Created, long LeaseId, long Revision)> PutOnNewLeaseAsync(string key, string token, LeaseOptions options, CancellationToken cancellationToken)
+    {
+        long? leaseId = null;
+        try
         {
-            try
+            // A grant cancelled after the server made it leaves a lease with no key: it holds no
+            // name and expires on its own.
+            var granted = await Client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Math.Ceiling(options.EngineTtl.TotalSeconds) }, cancellationToken: cancellationToken);
+            leaseId = granted.ID;
+            var keyBytes = ByteString.CopyFromUtf8(key);
+            var txn = new TxnRequest();
+            txn.Compare.Add(new Compare { Key = keyBytes, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = keyBytes, Value = ByteString.CopyFromUtf8(token), Lease = granted.ID } });
+            var result = await Client.TransactionAsync(txn, cancellationToken: cancellationToken);
+            if (!result.Succeeded)
             {
-                await Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = granted.ID }, cancellationToken: CancellationToken.None);
-            }
-            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
-            {
-                // Unused and unattached: it expires on its own.
+                await RevokeQuietlyAsync(granted.ID, options.TimeProvider);
+                return (false, 0, 0);
             }
 
-            return null;
+            return (true, granted.ID, result.Header.Revision);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (leaseId is { } id)
+            {
+                await RevokeQuietlyAsync(id, options.TimeProvider);
+            }
 
-        return EtcdLease.Start(this, name, KeyOf(name), token, result.Header.Revision, granted.ID, options, started);
+            if (EtcdErrors.IsOutage(e, cancellationToken))
+            {
+                throw EtcdErrors.Unavailable(e);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Revokes <paramref name="leaseId"/> whatever the caller's token says, bounded so an unreachable etcd cannot hang the caller.</summary>
+    internal async Task RevokeQuietlyAsync(long leaseId, TimeProvider time)
+    {
+        using var bound = new CancellationTokenSource(RevokeBound, time);
+        try
+        {
+            await Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = leaseId }, cancellationToken: bound.Token);
+        }
+        catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException or HttpRequestException or IOException)
+        {
+            // etcd is unreachable: the lease, and any key on it, expires after its TTL.
+        }
     }
 
     /// <inheritdoc />

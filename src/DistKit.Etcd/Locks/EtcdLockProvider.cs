@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using DistKit.Core.Leases;
+using DistKit.Etcd.Internal;
 using DistKit.Etcd.Leases;
 using DistKit.Locks;
 using Etcdserverpb;
@@ -38,18 +38,23 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
     {
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
-        var granted = await store.Client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Math.Ceiling(_options.EngineTtl.TotalSeconds) }, cancellationToken: cancellationToken);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var prefix = PrefixOf(name);
-        var key = prefix + granted.ID.ToString("x16", CultureInfo.InvariantCulture);
-        var put = new TxnRequest();
-        put.Compare.Add(new Compare { Key = ByteString.CopyFromUtf8(key), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-        put.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(token), Lease = granted.ID } });
-        var created = await store.Client.TransactionAsync(put, cancellationToken: cancellationToken);
-        var myRevision = created.Header.Revision;
+
+        // The key is named after a random token rather than the lease id, which is known only
+        // after the grant: the put then needs no second round trip to learn its own key.
+        var key = prefix + token[..16];
+        var put = await store.PutOnNewLeaseAsync(key, token, _options, cancellationToken);
+        if (!put.Created)
+        {
+            // Our own fresh key cannot exist already unless the random name collided: retry-worthy, never silent.
+            throw new InvalidOperationException($"etcd key '{key}' already exists; a contender key collided");
+        }
+
+        var myRevision = put.Revision;
 
         // Renewed from now on, so a long wait in the queue cannot let the key expire.
-        var lease = EtcdLease.Start(store, name, key, token, myRevision, granted.ID, _options, started);
+        var lease = EtcdLease.Start(store, name, key, token, myRevision, put.LeaseId, _options, started);
         var deadline = wait != Timeout.InfiniteTimeSpan ? started + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
         try
         {
@@ -67,17 +72,13 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
                     return null;
                 }
 
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
-                if (deadline != long.MaxValue)
-                {
-                    limit.CancelAfter(time.GetElapsedTime(time.GetTimestamp(), deadline));
-                }
-
+                using var timeout = deadline != long.MaxValue ? new CancellationTokenSource(time.GetElapsedTime(time.GetTimestamp(), deadline), time) : null;
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost, timeout?.Token ?? CancellationToken.None);
                 try
                 {
                     await WaitForDeleteAsync(ahead.Value.Key, ahead.Value.Revision, limit.Token);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is OperationCanceledException || limit.IsCancellationRequested))
                 {
                     // Timed out or our own lease was lost while queued: give up our place.
                     await lease.DisposeAsync();
@@ -85,9 +86,14 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
                 }
             }
         }
-        catch
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             await lease.DisposeAsync();
+            if (EtcdErrors.IsOutage(e, cancellationToken))
+            {
+                throw EtcdErrors.Unavailable(e);
+            }
+
             throw;
         }
     }

@@ -19,6 +19,18 @@ public sealed class PostgresSegmentStore(NpgsqlDataSource dataSource, string tab
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        try
+        {
+            return await AllocateCoreAsync(key, size, cancellationToken);
+        }
+        catch (Exception e) when (Internal.PostgresErrors.IsOutage(e))
+        {
+            throw Internal.PostgresErrors.Unavailable(e);
+        }
+    }
+
+    private async ValueTask<IdBlock> AllocateCoreAsync(string key, long size, CancellationToken cancellationToken)
+    {
         if (!_ready)
         {
             await using var create = dataSource.CreateCommand($"CREATE TABLE IF NOT EXISTS {_table} (key text PRIMARY KEY, next_id bigint NOT NULL)");

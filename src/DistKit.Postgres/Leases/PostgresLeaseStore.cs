@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DistKit.Core.Leases;
+using DistKit.Postgres.Internal;
 using Npgsql;
 
 namespace DistKit.Postgres.Leases;
@@ -14,6 +15,9 @@ namespace DistKit.Postgres.Leases;
 /// <param name="table">The lease table, created on first use. Default: <c>distkit_leases</c>.</param>
 public sealed class PostgresLeaseStore(NpgsqlDataSource dataSource, string table = "distkit_leases") : ILeaseStore
 {
+    // Long enough for a live server under load, short enough that an unreachable one cannot hang a caller.
+    private static readonly TimeSpan CleanUpBound = TimeSpan.FromSeconds(5);
+
     private readonly string _table = QuoteIdentifier(table);
     private volatile bool _created;
 
@@ -26,9 +30,36 @@ public sealed class PostgresLeaseStore(NpgsqlDataSource dataSource, string table
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        await EnsureTableAsync(cancellationToken);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var started = options.TimeProvider.GetTimestamp();
+        var sent = false;
+        try
+        {
+            await EnsureTableAsync(cancellationToken);
+            sent = true;
+            var fence = await UpsertAsync(name, token, options.EngineTtl, cancellationToken);
+            return fence is long value ? PostgresLease.Start(this, name, token, value, options, started) : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (sent)
+            {
+                // The upsert may have committed before the cancel or the failure reached us: a row
+                // under a token nobody knows would hold the name for the whole TTL. Clean up by owner.
+                await ReleaseQuietlyAsync(name, token, options.TimeProvider);
+            }
+
+            if (PostgresErrors.IsOutage(e))
+            {
+                throw PostgresErrors.Unavailable(e);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<object?> UpsertAsync(string name, string token, TimeSpan engineTtl, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO {_table} AS l (name, owner, expires_at, fence)
             VALUES ($1, $2, clock_timestamp() + $3, 1)
@@ -39,9 +70,21 @@ public sealed class PostgresLeaseStore(NpgsqlDataSource dataSource, string table
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         command.Parameters.Add(new NpgsqlParameter { Value = token });
-        command.Parameters.Add(new NpgsqlParameter { Value = options.EngineTtl });
-        var fence = await command.ExecuteScalarAsync(cancellationToken);
-        return fence is long value ? PostgresLease.Start(this, name, token, value, options, started) : null;
+        command.Parameters.Add(new NpgsqlParameter { Value = engineTtl });
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task ReleaseQuietlyAsync(string name, string token, TimeProvider time)
+    {
+        using var bound = new CancellationTokenSource(CleanUpBound, time);
+        try
+        {
+            await ReleaseAsync(name, token, bound.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // Unreachable: the row, if it landed, frees the name after the TTL.
+        }
     }
 
     internal async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan engineTtl, CancellationToken cancellationToken)

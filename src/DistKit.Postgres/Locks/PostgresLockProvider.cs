@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using DistKit.Locks;
+using DistKit.Postgres.Internal;
 using Npgsql;
 
 namespace DistKit.Postgres.Locks;
@@ -51,7 +52,16 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
 
     private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var connection = await TakeConnectionAsync(cancellationToken);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await TakeConnectionAsync(cancellationToken);
+        }
+        catch (Exception e) when (PostgresErrors.IsOutage(e))
+        {
+            throw PostgresErrors.Unavailable(e);
+        }
+
         try
         {
             await EnsureReadyAsync(connection, cancellationToken);
@@ -82,9 +92,16 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
             var held = new HeldLock(connection, key, _options.LivenessCheck, GiveBack);
             return new LockHandle(name, fence, held.ReleaseAsync, held.Lost);
         }
-        catch
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Closing the session frees an advisory lock a cancelled or failed statement may have
+            // taken after all, so an abandoned acquire never blocks the name.
             await connection.DisposeAsync();
+            if (PostgresErrors.IsOutage(e))
+            {
+                throw PostgresErrors.Unavailable(e);
+            }
+
             throw;
         }
     }

@@ -65,10 +65,20 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
         // Not abandoned mid-flight on cancellation: the server may already have granted it, and a
         // lease nobody knows of would block the name for its TTL. The client bounds the call.
         cancellationToken.ThrowIfCancellationRequested();
-        var fence = (long)await Acquire.EvaluateAsync(
-            redis.GetDatabase(),
-            [key, $"{keyPrefix}{{{name}}}:fence"],
-            [token, (long)options.EngineTtl.TotalMilliseconds]);
+        long fence;
+        try
+        {
+            fence = (long)await Acquire.EvaluateAsync(
+                redis.GetDatabase(),
+                [key, $"{keyPrefix}{{{name}}}:fence"],
+                [token, (long)options.EngineTtl.TotalMilliseconds]);
+        }
+        catch (Exception e) when (RedisErrors.IsOutage(e))
+        {
+            // Whether the server ran the script is unknown; if it did, the key lapses after its TTL.
+            throw RedisErrors.Unavailable(e);
+        }
+
         return fence == 0 ? null : RedisLease.Start(redis, key, name, token, fence, options, started);
     }
 }

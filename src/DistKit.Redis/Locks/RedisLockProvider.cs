@@ -255,6 +255,10 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
                 }
             }
         }
+        catch (Exception e) when (RedisErrors.IsOutage(e))
+        {
+            throw RedisErrors.Unavailable(e);
+        }
         finally
         {
             if (handedOver is not null)

@@ -16,7 +16,7 @@ internal static class IdEndpoints
         routes.MapGet("/v1/ids/{id}", Decode);
     }
 
-    private static async Task IssueAsync(HttpContext context, IdService ids, string? count, string? layout, string? encoding)
+    private static async Task IssueAsync(HttpContext context, IdService ids, [Microsoft.AspNetCore.Mvc.FromServices] TimeProvider time, string? count, string? layout, string? encoding)
     {
         var n = ParseCount(count);
         var idLayout = ParseLayout(layout);
@@ -26,19 +26,7 @@ internal static class IdEndpoints
         var buffer = ArrayPool<long>.Shared.Rent(n);
         try
         {
-            try
-            {
-                generator.NextIds(buffer.AsSpan(0, n));
-            }
-            catch (ClockMovedBackwardsException e)
-            {
-                throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, e.Message);
-            }
-            catch (WorkerIdLostException e)
-            {
-                throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, e.Message);
-            }
-
+            await FillAsync(generator, buffer.AsMemory(0, n), time, context.RequestAborted);
             context.Response.ContentType = "application/json";
             IdArrayWriter.Write(context.Response.BodyWriter, buffer.AsSpan(0, n), idEncoding);
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
@@ -47,6 +35,41 @@ internal static class IdEndpoints
         {
             ArrayPool<long>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> without blocking a thread: a batch larger than one time
+    /// unit's sequence (10,000 Sonyflake ids span about 39 units of 10 ms) awaits each next unit on
+    /// the clock instead of sleeping in the generator, so other requests keep their threads.
+    /// </summary>
+    internal static async ValueTask FillAsync(IIdGenerator generator, Memory<long> destination, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var filled = generator.TryNextIds(destination.Span);
+        while (filled < destination.Length)
+        {
+            var untilNextUnit = UntilNextUnit(generator.Layout, time);
+
+            // Timers here are coarse (a 1 ms delay takes about 5 ms): a wait shorter than that is
+            // better spent queued behind other work on the thread pool than on a timer.
+            if (untilNextUnit < TimeSpan.FromMilliseconds(2))
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else
+            {
+                await Task.Delay(untilNextUnit, time, cancellationToken);
+            }
+
+            filled += generator.TryNextIds(destination.Span[filled..]);
+        }
+    }
+
+    private static TimeSpan UntilNextUnit(IdLayout layout, TimeProvider time)
+    {
+        var unit = layout.TimeUnit.Ticks;
+        var sinceEpoch = time.GetUtcNow().UtcTicks - layout.Epoch.UtcTicks;
+        return TimeSpan.FromTicks(unit - (((sinceEpoch % unit) + unit) % unit));
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<DecodedId> Decode(string id, string? layout, string? encoding)

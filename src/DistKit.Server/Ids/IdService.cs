@@ -7,18 +7,22 @@ using DistKit.Server.Settings;
 namespace DistKit.Server.Ids;
 
 /// <summary>
-/// The node's generators, one per layout asked for, each with a worker id that outlives restarts
-/// and a time mark in the data directory. Disposed with the node, which records the marks.
+/// The node's generators, one per layout asked for, each keeping a worker id that outlives
+/// restarts and a time mark in the data directory. A lost worker id (the engine restarted) or one
+/// that cannot be had (the engine is down) is re-acquired in the background; meanwhile requests
+/// answer 503. Disposed with the node, which records the marks.
 /// </summary>
 internal sealed class IdService(NodeSettings settings, string dataDir, EngineConnections engines) : IAsyncDisposable
 {
     // Each layout holds a worker id and a file; a caller cannot make the node hold unboundedly many.
     private const int MaxLayouts = 32;
 
-    private readonly ConcurrentDictionary<IdLayout, Lazy<Task<Entry>>> _generators = new();
+    private readonly ConcurrentDictionary<IdLayout, Lazy<ManagedIdGenerator>> _generators = new();
     private readonly ClockBackwardsPolicy _policy = Enum.Parse<ClockBackwardsPolicy>(settings.Ids.ClockPolicy, ignoreCase: true);
     private readonly string _directory = Path.Combine(dataDir, "ids");
 
+    /// <summary>The generator of <paramref name="layout"/>, waiting for its first worker id if it has just been created.</summary>
+    /// <exception cref="WorkerIdUnavailableException">No worker id is held for the layout now (transient: 503).</exception>
     public async ValueTask<SnowflakeIdGenerator> GeneratorAsync(IdLayout layout, CancellationToken cancellationToken)
     {
         if (!_generators.ContainsKey(layout) && _generators.Count >= MaxLayouts)
@@ -26,41 +30,38 @@ internal sealed class IdService(NodeSettings settings, string dataDir, EngineCon
             throw new Http.ApiException(StatusCodes.Status400BadRequest, Http.ErrorCodes.InvalidArgument, $"this node already serves {MaxLayouts} layouts; use one of them or a preset");
         }
 
-        var entry = _generators.GetOrAdd(layout, l => new Lazy<Task<Entry>>(() => CreateAsync(l)));
-        return (await entry.Value.WaitAsync(cancellationToken)).Generator;
+        var managed = _generators.GetOrAdd(layout, l => new Lazy<ManagedIdGenerator>(() => Create(l))).Value;
+        await managed.StartAsync(cancellationToken);
+        return await managed.CurrentAsync(cancellationToken);
     }
 
-    private async Task<Entry> CreateAsync(IdLayout layout)
+    private ManagedIdGenerator Create(IdLayout layout)
     {
         var name = layout.StorageName;
         var engine = settings.EngineFor("ids");
         IWorkerIdSource source = settings.Ids.Worker is { } worker ? new StaticWorkerIdSource(worker)
             : engine == EngineNames.Embedded ? new FileWorkerIdSource(Path.Combine(_directory, name + ".worker"))
-            : new LeasedWorkerIdSource(await engines.LeaseStoreAsync(engine), name);
-        var lease = await source.AcquireAsync(layout.MaxNode);
-        var generator = new SnowflakeIdGenerator(
-            new IdGeneratorOptions
-            {
-                Layout = layout,
-                ClockPolicy = _policy,
-                TimeMarks = new FileTimeMarkStore(Path.Combine(_directory, $"{name}-{lease.WorkerId}.mark")),
-            },
-            lease);
-        return new Entry(generator, lease);
+            : new EngineWorkerIdSource(engines, engine, name);
+        return new ManagedIdGenerator(source, new ManagedIdGeneratorOptions
+        {
+            Generator = IdGeneratorOptions.Default with { Layout = layout, ClockPolicy = _policy },
+            TimeMarksFor = workerId => new FileTimeMarkStore(Path.Combine(_directory, $"{name}-{workerId}.mark")),
+        });
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var entry in _generators.Values.Where(e => e.IsValueCreated))
         {
-            if (entry.Value.IsCompletedSuccessfully)
-            {
-                var (generator, lease) = entry.Value.Result;
-                generator.Dispose();
-                await lease.DisposeAsync();
-            }
+            await entry.Value.DisposeAsync();
         }
     }
 
-    private sealed record Entry(SnowflakeIdGenerator Generator, WorkerIdLease Lease);
+    // The engine's lease store is made on first use, so a node whose engine is down at start
+    // still starts, and the first acquisition that finds it up connects it.
+    private sealed class EngineWorkerIdSource(EngineConnections engines, string engine, string scope) : IWorkerIdSource
+    {
+        public async ValueTask<WorkerIdLease> AcquireAsync(long maxId, CancellationToken cancellationToken = default) =>
+            await new LeasedWorkerIdSource(await engines.LeaseStoreAsync(engine), scope).AcquireAsync(maxId, cancellationToken);
+    }
 }

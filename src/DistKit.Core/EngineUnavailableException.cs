@@ -1,0 +1,26 @@
+namespace DistKit.Core;
+
+/// <summary>
+/// An engine (Redis, etcd, PostgreSQL, …) did not answer: down, restarting, unreachable or timing
+/// out. Always transient: the same call may succeed once the engine is back, and DistKit's own
+/// state (leases, queues) needs no repair when it is.
+/// </summary>
+/// <remarks>
+/// Engine adapters throw this at their boundary instead of their client library's exceptions, so
+/// callers handle an outage the same way whichever engine is configured. The client's exception
+/// is the <see cref="Exception.InnerException"/>.
+/// </remarks>
+public sealed class EngineUnavailableException : DistKitException
+{
+    /// <summary>Creates the exception for <paramref name="engine"/>, caused by <paramref name="innerException"/>.</summary>
+    public EngineUnavailableException(string engine, Exception? innerException)
+        : base($"{engine} is unavailable: {innerException?.Message ?? "no answer"}", innerException)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(engine);
+        Engine = engine;
+        IsTransient = true;
+    }
+
+    /// <summary>The engine's name (<c>redis</c>, <c>etcd</c>, <c>postgres</c>, …).</summary>
+    public string Engine { get; }
+}

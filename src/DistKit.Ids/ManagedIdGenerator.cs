@@ -1,0 +1,246 @@
+using DistKit.Ids.Internal;
+using DistKit.Ids.Workers;
+
+namespace DistKit.Ids;
+
+/// <summary>
+/// An id generator that keeps its own worker id: it acquires one from an
+/// <see cref="IWorkerIdSource"/>, and when the id is lost (the engine restarted, the lease ran out)
+/// or cannot be had (the engine is down), it tries again in the background with backoff, so ids
+/// resume by themselves as soon as a worker id is held again. While it holds none, every call
+/// throws a transient <see cref="WorkerIdUnavailableException"/> rather than risk a duplicate.
+/// </summary>
+/// <remarks>
+/// Ids never go below one this instance issued before, across any number of re-acquisitions, even
+/// of a different worker id: each new generator starts above the marks the earlier ones saved.
+/// Call <see cref="StartAsync"/> once; dispose to stop, which saves the time mark and gives the
+/// worker id back. Thread-safe.
+/// </remarks>
+public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
+{
+    private readonly IWorkerIdSource _source;
+    private readonly ManagedIdGeneratorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task _keeping = Task.CompletedTask;
+
+    // Guarded by _gate. The generator in use, the reason there is none, and the acquisition in
+    // flight (completed when there is none).
+    private SnowflakeIdGenerator? _current;
+    private Exception? _lastFailure;
+    private TaskCompletionSource _attempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTimeOffset? _floor;
+    private int _started;
+    private int _disposed;
+
+    /// <summary>Creates the generator; nothing is acquired before <see cref="StartAsync"/>.</summary>
+    public ManagedIdGenerator(IWorkerIdSource source, ManagedIdGeneratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _options = (options ?? ManagedIdGeneratorOptions.Default).Validate();
+        _time = _options.Generator.TimeProvider;
+    }
+
+    /// <inheritdoc />
+    public IdLayout Layout => _options.Generator.Layout;
+
+    /// <summary>The worker id held now, or null while none is.</summary>
+    public long? WorkerId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current?.Node;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts keeping a worker id and waits for the first acquisition to end. It returns either way:
+    /// a failed first attempt is retried in the background like any later one.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _keeping = KeepAsync(_stop.Token);
+        }
+
+        await _attempt.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The generator in use. Waits only for the first acquisition; afterwards, while no worker id
+    /// is held, throws at once so a caller is not held up by an engine that is down.
+    /// </summary>
+    /// <exception cref="WorkerIdUnavailableException">No worker id is held now (transient).</exception>
+    public async ValueTask<SnowflakeIdGenerator> CurrentAsync(CancellationToken cancellationToken = default)
+    {
+        Task attempt;
+        lock (_gate)
+        {
+            if (_current is not null)
+            {
+                return _current;
+            }
+
+            if (_lastFailure is not null || _started == 0)
+            {
+                throw Unavailable();
+            }
+
+            attempt = _attempt.Task;
+        }
+
+        await attempt.WaitAsync(cancellationToken);
+        return Current();
+    }
+
+    /// <inheritdoc />
+    public long NextId() => Current().NextId();
+
+    /// <inheritdoc />
+    public void NextIds(Span<long> destination) => Current().NextIds(destination);
+
+    /// <inheritdoc />
+    public int TryNextIds(Span<long> destination) => Current().TryNextIds(destination);
+
+    private SnowflakeIdGenerator Current()
+    {
+        lock (_gate)
+        {
+            return _current ?? throw Unavailable();
+        }
+    }
+
+    // Called under _gate.
+    private WorkerIdUnavailableException Unavailable() => _lastFailure is { } failure
+        ? new WorkerIdUnavailableException($"no worker id is held for layout '{Layout.Name}' ({failure.Message}); retrying in the background", isTransient: true, failure)
+        : new WorkerIdUnavailableException($"no worker id is held for layout '{Layout.Name}' yet", isTransient: true);
+
+    private async Task KeepAsync(CancellationToken stop)
+    {
+        var pause = _options.RetryMin;
+        while (!stop.IsCancellationRequested)
+        {
+            var held = await TryAcquireAsync(stop);
+            if (held is null)
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await Task.Delay(Jitter(pause), _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
+                BeginAttempt();
+                continue;
+            }
+
+            pause = _options.RetryMin;
+            var (generator, lease, marks) = held.Value;
+            using (var lostOrStopped = CancellationTokenSource.CreateLinkedTokenSource(lease.Lost, stop))
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, lostOrStopped.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            lock (_gate)
+            {
+                _current = null;
+                _lastFailure ??= new WorkerIdLostException(generator.Node);
+            }
+
+            // Saves the mark at the last tick issued; the next generator starts above it.
+            generator.Dispose();
+            lock (_gate)
+            {
+                _floor = marks.Highest;
+            }
+
+            await lease.DisposeAsync();
+            if (!stop.IsCancellationRequested)
+            {
+                BeginAttempt();
+            }
+        }
+
+        lock (_gate)
+        {
+            _attempt.TrySetResult();
+        }
+    }
+
+    private void BeginAttempt()
+    {
+        lock (_gate)
+        {
+            if (_attempt.Task.IsCompleted)
+            {
+                _attempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    private async Task<(SnowflakeIdGenerator Generator, WorkerIdLease Lease, FlooredTimeMarkStore Marks)?> TryAcquireAsync(CancellationToken stop)
+    {
+        WorkerIdLease? lease = null;
+        try
+        {
+            using var bound = new CancellationTokenSource(_options.AttemptTimeout, _time);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, bound.Token);
+            lease = await _source.AcquireAsync(Layout.MaxNode, attempt.Token);
+            DateTimeOffset? floor;
+            lock (_gate)
+            {
+                floor = _floor;
+            }
+
+            var marks = new FlooredTimeMarkStore(_options.TimeMarksFor?.Invoke(lease.WorkerId), floor);
+            var generator = new SnowflakeIdGenerator(_options.Generator with { TimeMarks = marks }, lease);
+            lock (_gate)
+            {
+                _current = generator;
+                _lastFailure = null;
+                _attempt.TrySetResult();
+            }
+
+            return (generator, lease, marks);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+
+            lock (_gate)
+            {
+                _lastFailure = e is OperationCanceledException && !stop.IsCancellationRequested
+                    ? new TimeoutException($"acquiring a worker id took longer than {Core.Duration.Format(_options.AttemptTimeout)}", e)
+                    : e;
+                _attempt.TrySetResult();
+            }
+
+            return null;
+        }
+    }
+
+    // Spreads the retries of many processes that lost their ids in the same outage.
+    private static TimeSpan Jitter(TimeSpan pause) => pause * (0.5 + (Random.Shared.NextDouble() / 2));
+
+    /// <summary>Stops retrying, saves the time mark and gives the worker id back; disposing twice is harmless.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // The source is not disposed: Lost-linked tokens and late readers of it stay valid.
+        await _stop.CancelAsync();
+        await _keeping;
+    }
+}
