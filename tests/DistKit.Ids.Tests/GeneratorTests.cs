@@ -174,4 +174,37 @@ public sealed class GeneratorTests
         var time = new TestClock(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Throws<InvalidOperationException>(() => new SnowflakeIdGenerator(new IdGeneratorOptions { Layout = IdLayout.JsSafe, TimeProvider = time }));
     }
+
+    [Fact]
+    public void TryNextIds_StopsAtTheEndOfTheTicksSequence_InsteadOfWaiting_AndGoesOnAtTheNextTick()
+    {
+        var clock = new TestClock(Start);
+        var generator = new SnowflakeIdGenerator(IdGeneratorOptions.Default with { Layout = IdLayout.Sonyflake, TimeProvider = clock });
+        var ids = new long[1_000];
+
+        var first = generator.TryNextIds(ids);
+        var spent = generator.TryNextIds(ids.AsSpan(first));
+        clock.Advance(IdLayout.Sonyflake.TimeUnit);
+        var next = generator.TryNextIds(ids.AsSpan(first));
+
+        Assert.Equal(IdLayout.Sonyflake.MaxSequence + 1, first);
+        Assert.Equal(0, spent);
+        Assert.Equal(IdLayout.Sonyflake.MaxSequence + 1, next);
+        Assert.True(ids.AsSpan(0, first + next).ToArray().Zip(ids.Skip(1).Take(first + next - 1)).All(p => p.Second > p.First));
+    }
+
+    [Fact]
+    public void TryNextIds_WithTheClockBehindWithinTheWait_ReturnsZeroInsteadOfWaiting()
+    {
+        var clock = new TestClock(Start);
+        var generator = new SnowflakeIdGenerator(IdGeneratorOptions.Default with { TimeProvider = clock, MaxClockWait = TimeSpan.FromMilliseconds(5) });
+        var before = generator.NextId();
+        clock.StepBack(TimeSpan.FromMilliseconds(2));
+        var ids = new long[4_097];
+
+        Assert.Equal(0, generator.TryNextIds(ids));
+        clock.Advance(TimeSpan.FromMilliseconds(3));
+        Assert.True(generator.TryNextIds(ids) > 0);
+        Assert.True(ids[0] > before);
+    }
 }

@@ -99,4 +99,32 @@ public sealed class IdEndpointTests
         using var decoded = await node.Http.GetAsync(new Uri($"/v1/ids/{text}?encoding=base32", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, decoded.StatusCode);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task SixteenSlowBatchesInFlight_HealthzStillAnswersWithin250ms()
+    {
+        await using var node = await InProcessNode.StartAsync();
+        using var warm = await node.Http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        _ = await GetIdsAsync(node, "?count=1&layout=sonyflake");
+
+        // Each batch spans about 39 ticks of 10 ms, and all share one generator: several seconds of
+        // waiting for the clock in all, which must not hold a thread.
+        var batches = Enumerable.Range(0, 16).Select(_ => GetIdsAsync(node, "?count=10000&layout=sonyflake")).ToList();
+        var all = Task.WhenAll(batches);
+        var slowest = TimeSpan.Zero;
+        var probes = 0;
+        while (!all.IsCompleted)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var health = await node.Http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+            health.EnsureSuccessStatusCode();
+            slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+            probes++;
+        }
+
+        var ids = (await all).SelectMany(batch => batch).ToList();
+        Assert.Equal(160_000, ids.Distinct().Count());
+        Assert.True(probes >= 5, $"only {probes} probes ran while the batches were in flight");
+        Assert.True(slowest <= TimeSpan.FromMilliseconds(250), $"/healthz took {slowest.TotalMilliseconds:F0} ms while 16 batches were in flight");
+    }
 }

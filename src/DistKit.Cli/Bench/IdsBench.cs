@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -115,11 +114,11 @@ internal static class IdsBench
         workers.ForEach(w => w.Start());
 
         start.SignalAndWait();
-        var clock = Stopwatch.StartNew();
+        var clock = MonotonicClock.StartNew();
         workers.ForEach(w => w.Join());
-        clock.Stop();
+        var elapsed = clock.Elapsed;
         var ids = perThread * threads;
-        return (ids / clock.Elapsed.TotalSeconds, allocated.Sum() / (double)ids);
+        return (ids / elapsed.TotalSeconds, allocated.Sum() / (double)ids);
     }
 
     private static async Task<double> MeasureHttpAsync(string? nodeUrl, long count, int batch, int inFlight, CancellationToken cancellationToken)
@@ -165,15 +164,15 @@ internal static class IdsBench
             await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Loop(Math.Min(requests, 200))));
             next = 0;
             received = 0;
-            var clock = Stopwatch.StartNew();
+            var clock = MonotonicClock.StartNew();
             await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Loop(requests)));
-            clock.Stop();
+            var elapsed = clock.Elapsed;
             if (received != requests * batch)
             {
                 throw new CliException(ExitCodes.Failure, $"the node returned {received:N0} ids for {requests * batch:N0} asked");
             }
 
-            return received / clock.Elapsed.TotalSeconds;
+            return received / elapsed.TotalSeconds;
         }
         finally
         {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using DistKit.Cli.Conventions;
 
 namespace DistKit.Cli.Bench;
 
@@ -61,7 +61,7 @@ internal static class LockMeasurement
     {
         var name = $"bench-uncontended-{Guid.NewGuid():N}";
         long count = 0;
-        var clock = Stopwatch.StartNew();
+        var clock = MonotonicClock.StartNew();
         while (clock.Elapsed < span)
         {
             // Free every time, so any wait returns at once; a zero wait would fail a RedLock that
@@ -104,7 +104,7 @@ internal static class LockMeasurement
         var store = new GuardedCounter();
         var acquisitions = new long[contenders.Length];
         var waits = contenders.Select(_ => new List<double>()).ToArray();
-        var clock = Stopwatch.StartNew();
+        var clock = MonotonicClock.StartNew();
 
         async Task ClientAsync(int index)
         {
@@ -154,7 +154,7 @@ internal static class LockMeasurement
             return;
         }
 
-        var clock = Stopwatch.StartNew();
+        var clock = MonotonicClock.StartNew();
         while (clock.Elapsed < hold)
         {
             Thread.Yield();

@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
+using System.CommandLine;
 using System.Globalization;
 using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
@@ -189,14 +189,14 @@ internal sealed class LockCommands : ICommandGroup
     private static async Task RenewUntilStoppedAsync(NodeClient client, string path, string token, TimeSpan ttl, CancellationTokenSource lost, CancellationToken stop)
     {
         var ttlMs = (long)ttl.TotalMilliseconds;
-        var lastSuccess = Stopwatch.StartNew();
+        var lastSuccess = MonotonicClock.StartNew();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(ttl / 3, TimeProvider.System, stop);
                 await client.PostAsync<TokenRequest, LockGrant>($"{path}:renew", new TokenRequest(token, ttlMs), stop);
-                lastSuccess.Restart();
+                lastSuccess = MonotonicClock.StartNew();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

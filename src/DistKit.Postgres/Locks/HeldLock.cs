@@ -19,25 +19,26 @@ internal sealed class HeldLock : IAsyncDisposable
     /// <param name="connection">The session holding the lock.</param>
     /// <param name="key">The advisory lock key.</param>
     /// <param name="every">How often to check the session is alive.</param>
+    /// <param name="time">The clock of those checks.</param>
     /// <param name="giveBack">Takes the connection after release; told whether the session is clean (no lock left) and can serve another.</param>
-    public HeldLock(NpgsqlConnection connection, long key, TimeSpan every, Action<NpgsqlConnection, bool> giveBack)
+    public HeldLock(NpgsqlConnection connection, long key, TimeSpan every, TimeProvider time, Action<NpgsqlConnection, bool> giveBack)
     {
         _connection = connection;
         _key = key;
         _giveBack = giveBack;
-        _watch = Task.Run(() => WatchAsync(every), CancellationToken.None);
+        _watch = Task.Run(() => WatchAsync(every, time), CancellationToken.None);
     }
 
     public CancellationToken Lost => _lost.Token;
 
-    private async Task WatchAsync(TimeSpan every)
+    private async Task WatchAsync(TimeSpan every, TimeProvider time)
     {
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 // Release cancels this wait every time: no exception for the common path.
-                await Task.Delay(every, TimeProvider.System, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(every, time, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (_stop.IsCancellationRequested)
                 {
                     return;

@@ -21,6 +21,9 @@ public sealed record PostgresLockOptions
     /// <summary>The sequence fencing tokens come from, created on first use. Default: <c>distkit_lock_fence</c>.</summary>
     public string FencingSequence { get; init; } = "distkit_lock_fence";
 
+    /// <summary>The clock for liveness checks. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal PostgresLockOptions Validate()
     {
         if (LivenessCheck < TimeSpan.FromMilliseconds(100) || LivenessCheck > TimeSpan.FromMinutes(1))

@@ -125,7 +125,10 @@ public sealed class RedlockProvider : IDistributedLockProvider
                 }
 
                 var pause = _options.RetryDelay * (0.5 + Random.Shared.NextDouble());
-                await released.WaitAsync(pause < left ? pause : left, cancellationToken);
+                using var nap = new CancellationTokenSource(pause < left ? pause : left, time);
+                using var napOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, nap.Token);
+                await released.WaitAsync(napOrCancel.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally
@@ -155,6 +158,12 @@ public sealed class RedlockProvider : IDistributedLockProvider
             cancellationToken.ThrowIfCancellationRequested();
             var fences = await Task.WhenAll(_instances.Select(i => CallAsync(i, RedisLeaseStore.Acquire, keys, [token, ttlMs])));
             var won = Enumerable.Range(0, _instances.Length).Where(i => fences[i] > 0).ToArray();
+            if (fences.Count(f => f < 0) > _instances.Length - Quorum)
+            {
+                // Too few instances answer for any majority: an outage, not contention.
+                await ReleaseAllAsync(keys[0], token, default);
+                throw new Core.EngineUnavailableException("redlock", new TimeoutException($"{fences.Count(f => f < 0)} of {_instances.Length} instances did not answer; a lock needs {Quorum}"));
+            }
 
             // Time spent getting the majority comes off the validity; none left means no lock.
             if (won.Length >= Quorum && time.GetElapsedTime(started) < _options.Lease.Ttl)
@@ -171,7 +180,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
                 }
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or Core.EngineUnavailableException))
         {
             await ReleaseAllAsync(keys[0], token, default);
             throw;
