@@ -161,6 +161,33 @@ public abstract class LeaseStoreContract
         Assert.Throws<WorkerIdLostException>(() => generator.NextId());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task CancelledMidAcquire_LeavesTheNameFree()
+    {
+        var (store, connection) = await ConnectAsync();
+        var (other, otherConnection) = await ConnectAsync();
+        await using var _ = connection;
+        await using var __ = otherConnection;
+        var name = NewName();
+
+        // A TTL far above the bound below: a name left held by a cancelled call cannot come free in time by expiring.
+        var longLived = new LeaseOptions { Ttl = TimeSpan.FromSeconds(60) };
+        await CancellationPoints.AssertEachLeavesTheNameFreeAsync(
+            async cancellationToken => await store.TryAcquireAsync(name, longLived, cancellationToken),
+            async () =>
+            {
+                var probe = await other.TryAcquireAsync(name, longLived, TestContext.Current.CancellationToken);
+                if (probe is null)
+                {
+                    return false;
+                }
+
+                await probe.DisposeAsync();
+                return true;
+            },
+            freeWithin: TimeSpan.FromSeconds(5));
+    }
+
     /// <summary>Takes away whatever lease holds <paramref name="name"/>.</summary>
     protected abstract Task TakeAwayByNameAsync(ILeaseStore store, string name);
 }

@@ -21,6 +21,8 @@ public sealed class InProcessLockContractTests : FairLockProviderContract
         return Task.CompletedTask;
     }
 
+    protected override Task<int> QueuedAsync(string name) => Task.FromResult(_locks.QueuedFor(name));
+
     private sealed class Nothing : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -38,6 +40,20 @@ public sealed class RedisLockContractTests(RedisFixture redis) : FairLockProvide
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         return (new RedisLockProvider(connection, Options), connection);
+    }
+
+    private static readonly RedisLockOptions LongLived = RedisLockOptions.Default with { Lease = new LeaseOptions { Ttl = TimeSpan.FromSeconds(60) } };
+
+    protected override async Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectLongLivedAsync()
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return (new RedisLockProvider(connection, LongLived), connection);
+    }
+
+    protected override async Task<int> QueuedAsync(string name)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return (int)await connection.GetDatabase().SortedSetLengthAsync(RedisLockProvider.KeysOf(name)[2]);
     }
 
     protected override async Task AssertNoWaitersLeftAsync(string name)
@@ -127,6 +143,20 @@ public sealed class EtcdLockContractTests(EtcdFixture etcd) : FairLockProviderCo
     {
         var store = new DistKit.Etcd.Leases.EtcdLeaseStore(etcd.ConnectionString);
         return Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((new DistKit.Etcd.Locks.EtcdLockProvider(store, Lease), new StoreDisposer(store)));
+    }
+
+    protected override Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectLongLivedAsync()
+    {
+        var store = new DistKit.Etcd.Leases.EtcdLeaseStore(etcd.ConnectionString);
+        var lease = new DistKit.Core.Leases.LeaseOptions { Ttl = TimeSpan.FromSeconds(60) };
+        return Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((new DistKit.Etcd.Locks.EtcdLockProvider(store, lease), new StoreDisposer(store)));
+    }
+
+    protected override async Task<int> QueuedAsync(string name)
+    {
+        using var client = new dotnet_etcd.EtcdClient(etcd.ConnectionString);
+        var keys = await client.GetRangeAsync($"distkit/lock/{name}/", cancellationToken: TestContext.Current.CancellationToken);
+        return Math.Max(0, keys.Kvs.Count - 1);
     }
 
     protected override async Task AssertNoWaitersLeftAsync(string name)

@@ -74,6 +74,12 @@ public sealed class RedlockContractTests(SharedRedisTrio trio) : LockProviderCon
         return (new RedlockProvider(connections.Instances, Options), connections);
     }
 
+    protected override async Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectLongLivedAsync()
+    {
+        var connections = await trio.ConnectAsync();
+        return (new RedlockProvider(connections.Instances, Options with { Lease = new LeaseOptions { Ttl = TimeSpan.FromSeconds(60) } }), connections);
+    }
+
     protected override async Task AssertNoWaitersLeftAsync(string name)
     {
         // Redlock keeps no queue; a waiter that gave up must not have left a half-taken lock behind.
