@@ -103,7 +103,8 @@ public abstract class LeaseStoreContract
         await using (next)
         {
             Assert.True(lease.Lost.IsCancellationRequested, "the crashed holder's lease must be marked lost");
-            Assert.InRange(lostAt, TimeSpan.FromMilliseconds(800), Brief.Ttl + TimeSpan.FromMilliseconds(200));
+            // Liveness, generous: the loss is noticed by a timer, late on a loaded machine.
+            Assert.True(lostAt <= Brief.Ttl + TimeSpan.FromSeconds(2), $"the loss was noticed only after {lostAt.TotalMilliseconds:F0} ms");
             Assert.True(freeAt >= Brief.EngineTtl - TimeSpan.FromMilliseconds(100), $"taken over after {freeAt.TotalMilliseconds} ms, before TTL + drift");
             Assert.True(lostAt < freeAt, "the old holder must know it lost the lease before anyone else can have it");
             Assert.True(next.FencingToken > lease.FencingToken);
@@ -124,7 +125,7 @@ public abstract class LeaseStoreContract
 
         await TakeAwayAsync(store, lease);
 
-        Assert.Same(lost.Task, await Task.WhenAny(lost.Task, Task.Delay(Brief.Ttl * 2, TestContext.Current.CancellationToken)));
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
     }
 
     [Fact(Timeout = 30_000)]
@@ -156,7 +157,7 @@ public abstract class LeaseStoreContract
         var lost = new TaskCompletionSource();
         using var onLost = worker.Lost.Register(() => lost.TrySetResult());
         await TakeAwayByNameAsync(store, source.LeaseName(worker.WorkerId));
-        await lost.Task.WaitAsync(Brief.Ttl * 2, TestContext.Current.CancellationToken);
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
 
         Assert.Throws<WorkerIdLostException>(() => generator.NextId());
     }

@@ -108,8 +108,24 @@ public sealed class RedisLockContractTests(RedisFixture redis) : FairLockProvide
         Assert.False(token.IsNull, "the waiter never joined the queue");
         var inbox = ((string)token!)[(((string)token!).IndexOf('@', StringComparison.Ordinal) + 1)..];
         var counter = (long)await spy.GetDatabase().StringGetAsync(keys[1]);
-        await spy.GetSubscriber().PublishAsync(RedisChannel.Literal(inbox), $"{token} {counter}");
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(1, await spy.GetSubscriber().PublishAsync(RedisChannel.Literal(inbox), $"{token} {counter}"));
+
+        // A waiter that took the stale message would stop polling; one that refused it keeps
+        // refreshing its place in the queue. Three refreshes after the message reached its
+        // connection show it was refused, not merely not yet read.
+        var deadlineOf = async () => (string?)await spy.GetDatabase().HashGetAsync(keys[3], token);
+        var seen = await deadlineOf();
+        for (var refreshes = 0; refreshes < 3 && !waiting.IsCompleted;)
+        {
+            var now = await deadlineOf();
+            if (now != seen)
+            {
+                refreshes++;
+                seen = now;
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
 
         Assert.False(waiting.IsCompleted, "the waiter took a lock another holder still has");
         await held.DisposeAsync();

@@ -108,8 +108,22 @@ public sealed class RedlockFaultTests
 
         await trio.Servers[0].KillAsync();
 
-        // Several renewals later (TTL 2 s, renewed every 667 ms) it is still held by two of three.
-        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        // Three renewals after the kill (each resets the key's expiry on the live instances), and
+        // past the TTL, it is still held by two of three.
+        var live = connections.Instances[1].GetDatabase();
+        var key = RedlockProvider.KeysOf("one-down")[0];
+        var killedAt = Stopwatch.StartNew();
+        var lastTtl = await live.KeyTimeToLiveAsync(key);
+        for (var renewals = 0; renewals < 3 || killedAt.Elapsed < RedlockContractTests.Options.Lease.Ttl;)
+        {
+            Assert.False(held.Lost.IsCancellationRequested, "Lost fired though a majority still held the lock");
+            var ttl = await live.KeyTimeToLiveAsync(key);
+            Assert.NotNull(ttl);
+            renewals += ttl > lastTtl ? 1 : 0;
+            lastTtl = ttl;
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
         Assert.False(held.Lost.IsCancellationRequested, "Lost fired though a majority still held the lock");
         await held.DisposeAsync();
 
