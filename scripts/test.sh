@@ -2,7 +2,14 @@
 # The README's test command: installs the servers the tests need, builds the solution once,
 # runs every test project, and ends with "tests: N passed, N failed, N skipped".
 # Exits non-zero on any failed test, build error or build warning.
+#
+#   scripts/test.sh            everything (what CI runs)
+#   scripts/test.sh Locks      a fast local loop: projects whose name contains "Locks", and in the
+#                              other projects only the test classes whose full name contains it
 set -uo pipefail
+filter="${1:-}"
+started_at=$(date +%s)
+budget_seconds=900
 cd "$(dirname "$0")/.."
 root=$(pwd)
 results="$root/TestResults"
@@ -68,13 +75,19 @@ if [ $build_status -ne 0 ] || [ "$warnings" -ne 0 ]; then
 fi
 
 # --- 3. run every test project ------------------------------------------------------------------
-passed=0 failed=0 skipped=0 crashed=()
+passed=0 failed=0 skipped=0 crashed=() timings=()
 for project in tests/*.Tests/*.csproj; do
   name=$(basename "$project" .csproj)
   exe="$(dirname "$project")/bin/Release/net10.0/$name.dll"
-  say "running $name"
-  timeout 1800 dotnet "$exe" -noColor -noLogo -result-xml "$results/$name.xml" >"$results/$name.log" 2>&1
+  selection=()
+  if [ -n "$filter" ] && [[ "$name" != *"$filter"* ]]; then
+    selection=(-class "*${filter}*")
+  fi
+  say "running $name ${selection[*]}"
+  project_started=$(date +%s)
+  timeout 1800 dotnet "$exe" -noColor -noLogo "${selection[@]}" -result-xml "$results/$name.xml" >"$results/$name.log" 2>&1
   status=$?
+  timings+=("$(printf '%-28s %4d s' "$name" $(( $(date +%s) - project_started )))")
   grep -E '^\s+\[(FAIL|SKIP)\]|Total:|^\s+(Assert|Expected|Actual|System\.|DistKit\.)' "$results/$name.log" | head -60
   summary=$(grep -o '<assembly [^>]*>' "$results/$name.xml" 2>/dev/null | head -1)
   if [ -z "$summary" ]; then
@@ -83,7 +96,10 @@ for project in tests/*.Tests/*.csproj; do
     continue
   fi
   attr() { echo "$summary" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  p=$(attr passed) f=$(attr failed) s=$(attr skipped) e=$(attr errors)
+  p=$(attr passed) f=$(attr failed) s=$(attr skipped) e=$(attr errors) t=$(attr total)
+  if [ -n "$filter" ] && [ "${t:-0}" -eq 0 ]; then
+    continue
+  fi
   passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0} + ${e:-0})) skipped=$((skipped + ${s:-0}))
   if [ $status -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ]; then
     crashed+=("$name (exit $status)")
@@ -91,6 +107,14 @@ for project in tests/*.Tests/*.csproj; do
 done
 
 cleanup_servers
+
+say "time per test project"
+printf '   %s\n' "${timings[@]}"
+total_seconds=$(( $(date +%s) - started_at ))
+say "total $(( total_seconds / 60 )) min $(( total_seconds % 60 )) s (install, build and tests)"
+if [ -z "$filter" ] && [ "$total_seconds" -gt "$budget_seconds" ]; then
+  echo "test.sh: warning: the run took ${total_seconds} s, over the ${budget_seconds} s budget (docs/testing.md)"
+fi
 
 if [ ${#crashed[@]} -gt 0 ]; then
   echo "test.sh: test projects that did not finish cleanly: ${crashed[*]}"

@@ -30,6 +30,9 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
     private SnowflakeIdGenerator? _current;
     private Exception? _lastFailure;
     private TaskCompletionSource _attempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completed when the first acquisition ends, whatever its outcome: what StartAsync waits for.
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset? _floor;
     private int _started;
     private int _disposed;
@@ -64,12 +67,16 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        lock (_gate)
         {
-            _keeping = KeepAsync(_stop.Token);
+            if (_started == 0 && _disposed == 0)
+            {
+                _started = 1;
+                _keeping = KeepAsync(_stop.Token);
+            }
         }
 
-        await _attempt.Task.WaitAsync(cancellationToken);
+        await _firstAttempt.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -118,58 +125,105 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
 
     // Called under _gate.
     private WorkerIdUnavailableException Unavailable() => _lastFailure is { } failure
-        ? new WorkerIdUnavailableException($"no worker id is held for layout '{Layout.Name}' ({failure.Message}); retrying in the background", isTransient: true, failure)
+        ? new WorkerIdUnavailableException($"no worker id is held for layout '{Layout.Name}' ({failure.Message}); retrying in the background", IsTransient(failure), failure)
         : new WorkerIdUnavailableException($"no worker id is held for layout '{Layout.Name}' yet", isTransient: true);
+
+    // A misconfiguration (an id file above the layout's range, no engine configured, a corrupt
+    // mark) will not heal by waiting: say so, although the background keeps trying.
+    private static bool IsTransient(Exception failure) => failure switch
+    {
+        Core.DistKitException distKit => distKit.IsTransient,
+        TimeoutException or OperationCanceledException or IOException => true,
+        _ => false,
+    };
 
     private async Task KeepAsync(CancellationToken stop)
     {
         var pause = _options.RetryMin;
-        while (!stop.IsCancellationRequested)
+        try
         {
-            var held = await TryAcquireAsync(stop);
-            if (held is null)
+            while (!stop.IsCancellationRequested)
             {
-                if (stop.IsCancellationRequested)
+                var held = await TryAcquireAsync(stop);
+                _firstAttempt.TrySetResult();
+                if (held is null)
                 {
-                    break;
+                    if (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(Jitter(pause), _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
+                    BeginAttempt();
+                    continue;
                 }
 
-                await Task.Delay(Jitter(pause), _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
-                BeginAttempt();
-                continue;
-            }
+                pause = _options.RetryMin;
+                var (generator, lease, marks) = held.Value;
+                using (var lostOrStopped = CancellationTokenSource.CreateLinkedTokenSource(lease.Lost, stop))
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, _time, lostOrStopped.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
 
-            pause = _options.RetryMin;
-            var (generator, lease, marks) = held.Value;
-            using (var lostOrStopped = CancellationTokenSource.CreateLinkedTokenSource(lease.Lost, stop))
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, lostOrStopped.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+                lock (_gate)
+                {
+                    _current = null;
+                    _lastFailure ??= new WorkerIdLostException(generator.Node);
+                }
 
+                await RetireAsync(generator, lease, marks);
+                if (!stop.IsCancellationRequested)
+                {
+                    BeginAttempt();
+                }
+            }
+        }
+        finally
+        {
             lock (_gate)
             {
-                _current = null;
-                _lastFailure ??= new WorkerIdLostException(generator.Node);
+                _attempt.TrySetResult();
             }
 
-            // Saves the mark at the last tick issued; the next generator starts above it.
+            _firstAttempt.TrySetResult();
+        }
+    }
+
+    // Saves the mark at the last tick issued (the next generator starts above it) and gives the
+    // worker id back. Neither may stop the loop: a full disk or an engine that is down must still
+    // leave the generator retrying, and the floor still holds in memory.
+    private async Task RetireAsync(SnowflakeIdGenerator generator, WorkerIdLease lease, FlooredTimeMarkStore marks)
+    {
+        try
+        {
             generator.Dispose();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
             lock (_gate)
             {
-                _floor = marks.Highest;
-            }
-
-            await lease.DisposeAsync();
-            if (!stop.IsCancellationRequested)
-            {
-                BeginAttempt();
+                _lastFailure = e;
             }
         }
 
         lock (_gate)
         {
-            _attempt.TrySetResult();
+            _floor = marks.Highest;
+        }
+
+        await ReleaseQuietlyAsync(lease);
+    }
+
+    private static async Task ReleaseQuietlyAsync(WorkerIdLease lease)
+    {
+        try
+        {
+            await lease.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The id's lease runs out on the engine by itself.
         }
     }
 
@@ -213,7 +267,7 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
         {
             if (lease is not null)
             {
-                await lease.DisposeAsync();
+                await ReleaseQuietlyAsync(lease);
             }
 
             lock (_gate)
@@ -241,6 +295,13 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
 
         // The source is not disposed: Lost-linked tokens and late readers of it stay valid.
         await _stop.CancelAsync();
-        await _keeping;
+        Task keeping;
+        lock (_gate)
+        {
+            keeping = _keeping;
+        }
+
+        await keeping;
+        _firstAttempt.TrySetResult();
     }
 }

@@ -15,19 +15,23 @@ public sealed class SegmentAllocatorTests : IDisposable
         await using var allocator = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 200 });
         _ = await allocator.NextAsync("k", TestContext.Current.CancellationToken);
         var waitsAfterFirst = allocator.Waits;
+        var refills = 0;
 
-        // Slower than a store round trip per 10% of a block, as real traffic is.
+        // Traffic slower than a store round trip per 10% of a block, made exact: whenever a
+        // refill is in flight, the caller lets it land before asking for the next id.
         for (var i = 0; i < 2000; i++)
         {
             _ = await allocator.NextAsync("k", TestContext.Current.CancellationToken);
-            if (i % 20 == 0)
+            if (allocator.PendingFetch("k") is { } refill)
             {
-                await Task.Delay(2, TestContext.Current.CancellationToken);
+                refills++;
+                await refill;
             }
         }
 
         Assert.Equal(1, waitsAfterFirst);
         Assert.Equal(waitsAfterFirst, allocator.Waits);
+        Assert.True(refills >= 5, $"only {refills} refills ran");
     }
 
     [Fact(Timeout = 60_000)]

@@ -66,13 +66,15 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
                     return new LockHandle(name, myRevision, () => lease.DisposeAsync(), lease.Lost);
                 }
 
-                if (wait == TimeSpan.Zero || time.GetTimestamp() >= deadline)
+                // Read once: a second reading could land past the deadline and make the rest negative.
+                var left = deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : time.GetElapsedTime(time.GetTimestamp(), deadline);
+                if (wait == TimeSpan.Zero || (deadline != long.MaxValue && left <= TimeSpan.Zero))
                 {
                     await lease.DisposeAsync();
                     return null;
                 }
 
-                using var timeout = deadline != long.MaxValue ? new CancellationTokenSource(time.GetElapsedTime(time.GetTimestamp(), deadline), time) : null;
+                using var timeout = deadline != long.MaxValue ? new CancellationTokenSource(left, time) : null;
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost, timeout?.Token ?? CancellationToken.None);
                 try
                 {

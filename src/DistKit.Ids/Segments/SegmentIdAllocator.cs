@@ -23,6 +23,20 @@ public sealed class SegmentIdAllocator(ISegmentStore store, SegmentOptions? opti
     /// <summary>How many times callers had to wait for the store (the first block of each key included).</summary>
     public long Waits => _keys.Values.Sum(k => Interlocked.Read(ref k.Waits));
 
+    /// <summary>The block fetch in flight for <paramref name="key"/>, if any; lets tests wait for a refill instead of for time.</summary>
+    internal Task? PendingFetch(string key)
+    {
+        if (!_keys.TryGetValue(key, out var state))
+        {
+            return null;
+        }
+
+        lock (state)
+        {
+            return state.Pending;
+        }
+    }
+
     /// <summary>Takes the next id of <paramref name="key"/>.</summary>
     public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
     {

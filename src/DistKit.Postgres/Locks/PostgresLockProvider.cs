@@ -94,6 +94,13 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
             await connection.DisposeAsync();
             if (PostgresErrors.IsOutage(e))
             {
+                // The idle sessions died with the server too (they still read as open): drop them,
+                // so the requests after its return do not each find one dead.
+                while (_idle.TryPop(out var idle))
+                {
+                    await idle.DisposeAsync();
+                }
+
                 throw PostgresErrors.Unavailable(e);
             }
 
@@ -142,6 +149,10 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
             {
                 new NpgsqlBatchCommand($"SET lock_timeout = {timeoutMs}"),
                 new NpgsqlBatchCommand("SELECT pg_advisory_lock($1)") { Parameters = { new() { Value = key } } },
+
+                // The timeout is for the lock alone: a lock timeout on the sequence would come
+                // after the session took the lock, and would read as "not free in time".
+                new NpgsqlBatchCommand("SET lock_timeout = 0"),
                 new NpgsqlBatchCommand($"SELECT nextval('{_options.FencingSequence}')"),
             },
             Timeout = 0,
@@ -165,6 +176,8 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
+            // Only the advisory lock runs under a timeout, so this is "not free in time"; any other
+            // failure propagates and closes the session, which frees a lock it may hold.
             return 0;
         }
     }

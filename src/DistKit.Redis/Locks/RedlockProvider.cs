@@ -99,7 +99,20 @@ public sealed class RedlockProvider : IDistributedLockProvider
         {
             while (true)
             {
-                var lease = await TryOnceAsync(name, keys, channel, cancellationToken);
+                // A round in which too few instances answered is an outage only if no round
+                // within the wait does better: an instance may be reconnecting or briefly slow.
+                RedlockLease? lease;
+                Core.EngineUnavailableException? outage = null;
+                try
+                {
+                    lease = await TryOnceAsync(name, keys, channel, cancellationToken);
+                }
+                catch (Core.EngineUnavailableException e)
+                {
+                    lease = null;
+                    outage = e;
+                }
+
                 if (lease is not null)
                 {
                     return new LockHandle(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
@@ -108,7 +121,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
                 var left = deadline == long.MaxValue ? TimeSpan.MaxValue : time.GetElapsedTime(time.GetTimestamp(), deadline);
                 if (left <= TimeSpan.Zero)
                 {
-                    return null;
+                    return outage is null ? null : throw outage;
                 }
 
                 if (released is null)
@@ -210,7 +223,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
         {
             await instance.GetSubscriber().SubscribeAsync(channel, handler);
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // That instance is down: the retry pause still bounds the wait.
         }

@@ -51,9 +51,23 @@ internal sealed class IdService(NodeSettings settings, string dataDir, EngineCon
 
     public async ValueTask DisposeAsync()
     {
+        // Each on its own: one that fails must not keep the others' marks unsaved and ids unreleased.
+        var failures = new List<Exception>();
         foreach (var entry in _generators.Values.Where(e => e.IsValueCreated))
         {
-            await entry.Value.DisposeAsync();
+            try
+            {
+                await entry.Value.DisposeAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failures.Add(e);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("some id generators did not stop cleanly", failures);
         }
     }
 
