@@ -47,6 +47,7 @@ public static class CommandRunner
         HttpRequestException http => (ExitCodes.Unavailable, $"cannot reach the node: {OneLine(http.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
         TaskCanceledException when !cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "the node did not answer in time"),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+        DistKitException { IsTransient: true } down => (ExitCodes.Unavailable, OneLine(down.Message) + "; try again once it is back"),
         DistKitException dk => (ExitCodes.Failure, OneLine(dk.Message)),
         _ => (ExitCodes.Internal, $"internal error in '{parseResult.CommandResult.Command.Name}': {e.GetType().Name}: {OneLine(e.Message)} (DISTKIT_DEBUG=1 shows the stack)"),
     };

@@ -79,6 +79,30 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
         Assert.Contains("held elsewhere", Assert.Single(result.StderrLines), StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("etcd")]
+    [InlineData("postgres")]
+    public async Task EngineDown_ExitsUnavailableWithOneLine_AndRunsNothing(string backend)
+    {
+        // A loopback port nobody listens on: the engine is down.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var environment = new Dictionary<string, string>
+        {
+            ["DISTKIT_ETCD"] = $"http://127.0.0.1:{port}",
+            ["DISTKIT_POSTGRES"] = $"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3",
+        };
+        var marker = Path.Combine(_dir, "ran-" + backend);
+
+        var result = await DistKitProcess.RunAsync(["lock", "run", "down", "--backend", backend, "--wait", "0", "--", "touch", marker], environment, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(69, result.ExitCode);
+        Assert.Contains($"{backend} is unavailable", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "the command ran without the lock");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task CommandExitCode_IsReturned_AndTheFencingTokenExported()
     {
