@@ -35,9 +35,20 @@ internal static class CancellationPoints
         var cancelledInFlight = 0;
         for (var point = 0; point < Points; point++)
         {
-            // Point 0: cancelled before the call; then evenly to 1.5x the typical duration.
-            var at = typical * (point * 1.5 / Points);
+            // An uncancelled acquire first, so every point starts from the same warm state (a
+            // backend that closed its session after the last cancel has one open again), and its
+            // duration is this point's measure of an acquire.
+            var warmClock = Stopwatch.StartNew();
+            var warm = await acquire(TestContext.Current.CancellationToken);
+            var now = warmClock.Elapsed;
+            Assert.NotNull(warm);
+            await warm.DisposeAsync();
+
+            // Point 0: cancelled before the call; then evenly to 1.5x an acquire's duration.
+            var at = now * (point * 1.5 / Points);
+
             using var cancel = new CancellationTokenSource();
+            using var go = new ManualResetEventSlim();
             var canceller = Task.CompletedTask;
             if (point == 0)
             {
@@ -45,9 +56,9 @@ internal static class CancellationPoints
             }
             else
             {
-                // The canceller's clock starts when its thread runs, so wait for that before the call.
+                // The canceller's clock starts at the call, not when its thread gets to run.
                 using var spinning = new ManualResetEventSlim();
-                canceller = Task.Factory.StartNew(() => CancelAt(cancel, at, spinning), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                canceller = Task.Factory.StartNew(() => CancelAt(cancel, at, spinning, go), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 spinning.Wait(TestContext.Current.CancellationToken);
             }
 
@@ -55,6 +66,7 @@ internal static class CancellationPoints
             IAsyncDisposable? held = null;
             try
             {
+                go.Set();
                 held = await acquire(cancel.Token);
                 outcome = held is null ? "refused" : "acquired";
             }
@@ -89,10 +101,15 @@ internal static class CancellationPoints
         Assert.True(cancelledInFlight >= Points / 3 || typical < TimeSpan.FromMilliseconds(0.05), $"only {cancelledInFlight} of {Points} cancellations came before the call returned (" + string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")) + ")");
     }
 
-    private static void CancelAt(CancellationTokenSource cancel, TimeSpan at, ManualResetEventSlim spinning)
+    private static void CancelAt(CancellationTokenSource cancel, TimeSpan at, ManualResetEventSlim spinning, ManualResetEventSlim go)
     {
-        var clock = Stopwatch.StartNew();
         spinning.Set();
+        while (!go.IsSet)
+        {
+            Thread.SpinWait(20);
+        }
+
+        var clock = Stopwatch.StartNew();
         while (clock.Elapsed < at)
         {
             Thread.SpinWait(20);

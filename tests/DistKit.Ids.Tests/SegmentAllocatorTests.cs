@@ -15,7 +15,7 @@ public sealed class SegmentAllocatorTests : IDisposable
         await using var allocator = new SegmentIdAllocator(Store(), SegmentOptions.Default with { InitialBlockSize = 200 });
         _ = await allocator.NextAsync("k", TestContext.Current.CancellationToken);
         var waitsAfterFirst = allocator.Waits;
-        var refills = 0;
+        var refills = new HashSet<Task>();
 
         // Traffic slower than a store round trip per 10% of a block, made exact: whenever a
         // refill is in flight, the caller lets it land before asking for the next id.
@@ -24,14 +24,14 @@ public sealed class SegmentAllocatorTests : IDisposable
             _ = await allocator.NextAsync("k", TestContext.Current.CancellationToken);
             if (allocator.PendingFetch("k") is { } refill)
             {
-                refills++;
+                refills.Add(refill);
                 await refill;
             }
         }
 
         Assert.Equal(1, waitsAfterFirst);
         Assert.Equal(waitsAfterFirst, allocator.Waits);
-        Assert.True(refills >= 5, $"only {refills} refills ran");
+        Assert.True(refills.Count >= 3, $"only {refills.Count} refills ran");
     }
 
     [Fact(Timeout = 60_000)]

@@ -111,20 +111,26 @@ public sealed class IdEndpointTests
         // waiting for the clock in all, which must not hold a thread.
         var batches = Enumerable.Range(0, 16).Select(_ => GetIdsAsync(node, "?count=10000&layout=sonyflake")).ToList();
         var all = Task.WhenAll(batches);
-        var slowest = TimeSpan.Zero;
-        var probes = 0;
+        var probes = new List<TimeSpan>();
         while (!all.IsCompleted)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             using var health = await node.Http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
             health.EnsureSuccessStatusCode();
-            slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
-            probes++;
+            probes.Add(clock.Elapsed);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
 
         var ids = (await all).SelectMany(batch => batch).ToList();
         Assert.Equal(160_000, ids.Distinct().Count());
-        Assert.True(probes >= 5, $"only {probes} probes ran while the batches were in flight");
-        Assert.True(slowest <= TimeSpan.FromMilliseconds(250), $"/healthz took {slowest.TotalMilliseconds:F0} ms while 16 batches were in flight");
+        Assert.True(probes.Count >= 5, $"only {probes.Count} probes ran while the batches were in flight");
+
+        // Blocked threads made it take seconds (2.3 s measured, 4.9 s in this test). The bound on
+        // the 95th percentile is the target; the one on the slowest leaves room for a GC pause or
+        // a scheduling stall of this process on a loaded machine, far below what a block costs.
+        probes.Sort();
+        var p95 = probes[(int)Math.Ceiling(probes.Count * 0.95) - 1];
+        Assert.True(p95 <= TimeSpan.FromMilliseconds(250), $"/healthz p95 {p95.TotalMilliseconds:F0} ms while 16 batches were in flight");
+        Assert.True(probes[^1] <= TimeSpan.FromSeconds(1), $"/healthz took {probes[^1].TotalMilliseconds:F0} ms while 16 batches were in flight");
     }
 }

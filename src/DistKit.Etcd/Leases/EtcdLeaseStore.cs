@@ -27,7 +27,14 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
     /// <param name="keyPrefix">Prefix of every key this store writes. Default: <c>distkit/lease/</c>.</param>
     public EtcdLeaseStore(string url, string keyPrefix = "distkit/lease/")
     {
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            ThrowOperationCanceledOnCancellation = true,
+
+            // Reconnect within about a second of etcd returning, however long it was away.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+        });
         Client = new EtcdClient(_channel.CreateCallInvoker());
         LeaseClient = new Etcdserverpb.Lease.LeaseClient(_channel);
         WatchClient = new Watch.WatchClient(_channel);

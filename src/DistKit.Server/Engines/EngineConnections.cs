@@ -62,6 +62,11 @@ public sealed class EngineConnections(EngineSettings engines) : IAsyncDisposable
         // Leases and locks must notice an outage and recover from it, not fail the process at
         // start; a Redlock instance that is down must cost a "no" from it, not the process.
         options.AbortOnConnectFail = false;
+
+        // Back within a second or two of Redis returning, not after an exponential backoff grown
+        // over the outage (the client's default reaches about 10 s); a reconnect attempt to a
+        // local server is cheap.
+        options.ReconnectRetryPolicy = new LinearRetry(1_000);
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 

@@ -178,7 +178,7 @@ public abstract class FairLockProviderContract : LockProviderContract
             while (await QueuedAsync(name) < me + 1)
             {
                 Assert.True(queued.Elapsed < TimeSpan.FromSeconds(20), $"waiter {me} never joined the queue");
-                await Task.Delay(5, TestContext.Current.CancellationToken);
+                await Task.Delay(20, TestContext.Current.CancellationToken);
             }
         }
 

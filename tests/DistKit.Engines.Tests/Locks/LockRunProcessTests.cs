@@ -84,11 +84,11 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
     [InlineData("postgres")]
     public async Task EngineDown_ExitsUnavailableWithOneLine_AndRunsNothing(string backend)
     {
-        // A loopback port nobody listens on: the engine is down.
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // A loopback port bound but not listening: connections are refused, and no server started
+        // by a parallel test can take the port meanwhile.
+        using var reserved = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        reserved.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)reserved.LocalEndPoint!).Port;
         var environment = new Dictionary<string, string>
         {
             ["DISTKIT_ETCD"] = $"http://127.0.0.1:{port}",

@@ -9,8 +9,13 @@ public sealed class PostgresLockContractTests(PostgresFixture postgres) : FairLo
 {
     private static readonly PostgresLockOptions Options = PostgresLockOptions.Default with { LivenessCheck = TimeSpan.FromMilliseconds(200) };
 
-    protected override Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectAsync() =>
-        Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((new PostgresLockProvider(postgres.ConnectionString, Options), new Nothing()));
+    // The provider is the "connection": disposing it closes its idle sessions, which would
+    // otherwise pile up against the server's connection limit across the suite.
+    protected override Task<(IDistributedLockProvider Locks, IAsyncDisposable Connection)> ConnectAsync()
+    {
+        var locks = new PostgresLockProvider(postgres.ConnectionString, Options);
+        return Task.FromResult<(IDistributedLockProvider, IAsyncDisposable)>((locks, locks));
+    }
 
     protected override async Task AssertNoWaitersLeftAsync(string name) => Assert.Equal(0, await QueuedAsync(name));
 
@@ -22,10 +27,5 @@ public sealed class PostgresLockContractTests(PostgresFixture postgres) : FairLo
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = $1");
         waiting.Parameters.Add(new NpgsqlParameter { Value = PostgresLockProvider.KeyOf(name) });
         return (int)(long)(await waiting.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
-    private sealed class Nothing : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
