@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DistKit.Testing;
 
 namespace DistKit.Engines.Tests;
 
@@ -92,13 +93,7 @@ internal static class CancellationPoints
 
             await canceller;
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-            var deadline = Stopwatch.StartNew();
-            var free = await nameIsFree();
-            while (!free && deadline.Elapsed < freeWithin)
-            {
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-                free = await nameIsFree();
-            }
+            var free = await Until.TrueAsync(nameIsFree, freeWithin, TestContext.Current.CancellationToken);
 
             Assert.True(free, $"the name is still taken {freeWithin.TotalMilliseconds:F0} ms after an acquire {outcome} at {at.TotalMilliseconds:F2} ms (typical acquire {typical.TotalMilliseconds:F2} ms)");
         }

@@ -118,7 +118,6 @@ public sealed class IdEndpointTests
             using var health = await node.Http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
             health.EnsureSuccessStatusCode();
             probes.Add(clock.Elapsed);
-            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
 
         var ids = (await all).SelectMany(batch => batch).ToList();

@@ -95,17 +95,17 @@ public sealed class RedisLockContractTests(RedisFixture redis) : FairLockProvide
         // connection show it was refused, not merely not yet read.
         var deadlineOf = async () => (string?)await spy.GetDatabase().HashGetAsync(keys[3], token);
         var seen = await deadlineOf();
-        for (var refreshes = 0; refreshes < 3 && !waiting.IsCompleted;)
-        {
-            var now = await deadlineOf();
-            if (now != seen)
+        var refreshes = 0;
+        await Until.TrueAsync(
+            async () =>
             {
-                refreshes++;
+                var now = await deadlineOf();
+                refreshes += now != seen ? 1 : 0;
                 seen = now;
-            }
-
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
+                return refreshes >= 3 || waiting.IsCompleted;
+            },
+            TimeSpan.FromSeconds(20),
+            TestContext.Current.CancellationToken);
 
         Assert.False(waiting.IsCompleted, "the waiter took a lock another holder still has");
         await held.DisposeAsync();

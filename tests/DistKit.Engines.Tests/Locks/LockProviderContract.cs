@@ -1,3 +1,4 @@
+using DistKit.Testing;
 using DistKit.Locks;
 
 namespace DistKit.Engines.Tests.Locks;
@@ -174,12 +175,9 @@ public abstract class FairLockProviderContract : LockProviderContract
             }, TestContext.Current.CancellationToken));
 
             // The next waiter arrives only once this one is in the server's queue.
-            var queued = System.Diagnostics.Stopwatch.StartNew();
-            while (await QueuedAsync(name) < me + 1)
-            {
-                Assert.True(queued.Elapsed < TimeSpan.FromSeconds(20), $"waiter {me} never joined the queue");
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
+            Assert.True(
+                await Until.TrueAsync(async () => await QueuedAsync(name) >= me + 1, TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken),
+                $"waiter {me} never joined the queue");
         }
 
         await holder.DisposeAsync();

@@ -48,14 +48,17 @@ public abstract class NodeOutageContract<TServer>
         await server.KillAsync();
 
         // Ids keep coming while the worker lease is still valid, then stop; every one served counts.
-        var down = Stopwatch.StartNew();
-        (HttpStatusCode Status, List<long> Ids, string? Code, string? RetryAfter) ids;
-        while ((ids = await IdsAsync(node)).Status == HttpStatusCode.OK)
-        {
-            issued.AddRange(ids.Ids);
-            Assert.True(down.Elapsed < DownPatience, "ids were still served a minute after the engine died");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        (HttpStatusCode Status, List<long> Ids, string? Code, string? RetryAfter) ids = (HttpStatusCode.OK, [], null, null);
+        var stopped = await Until.TrueAsync(
+            async () =>
+            {
+                ids = await IdsAsync(node);
+                issued.AddRange(ids.Ids);
+                return ids.Status != HttpStatusCode.OK;
+            },
+            DownPatience,
+            TestContext.Current.CancellationToken);
+        Assert.True(stopped, "ids were still served a minute after the engine died");
 
         AssertUnavailable(ids.Status, ids.Code, ids.RetryAfter, "ids");
         var locked = await AcquireAsync(node, "outage-other-" + Guid.NewGuid().ToString("N")[..8]);
@@ -63,18 +66,13 @@ public abstract class NodeOutageContract<TServer>
 
         await server.StartAsync(TestContext.Current.CancellationToken);
         var back = Stopwatch.StartNew();
-        while ((ids = await IdsAsync(node)).Status != HttpStatusCode.OK)
-        {
-            Assert.True(back.Elapsed < Recovery + Recovery, $"ids not served {back.Elapsed.TotalSeconds:F1} s after {Engine} came back: {ids.Code}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
+        Assert.True(
+            await Until.TrueAsync(async () => (ids = await IdsAsync(node)).Status == HttpStatusCode.OK, Recovery + Recovery, TestContext.Current.CancellationToken),
+            $"ids not served {back.Elapsed.TotalSeconds:F1} s after {Engine} came back: {ids.Code}");
         var idsBackAfter = back.Elapsed;
-        while ((locked = await AcquireAsync(node, "outage-after-" + Guid.NewGuid().ToString("N")[..8])).Status != HttpStatusCode.OK)
-        {
-            Assert.True(back.Elapsed < Recovery + Recovery, $"locks not served {back.Elapsed.TotalSeconds:F1} s after {Engine} came back: {locked.Code}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        Assert.True(
+            await Until.TrueAsync(async () => (locked = await AcquireAsync(node, "outage-after-" + Guid.NewGuid().ToString("N")[..8])).Status == HttpStatusCode.OK, Recovery + Recovery, TestContext.Current.CancellationToken),
+            $"locks not served {back.Elapsed.TotalSeconds:F1} s after {Engine} came back: {locked.Code}");
 
         Assert.True(idsBackAfter <= Recovery, $"ids came back {idsBackAfter.TotalSeconds:F1} s after {Engine} did");
         Assert.True(back.Elapsed <= Recovery, $"locks came back {back.Elapsed.TotalSeconds:F1} s after {Engine} did");
