@@ -25,11 +25,10 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _keeping = Task.CompletedTask;
 
-    // Guarded by _gate. The generator in use, the reason there is none, and the acquisition in
-    // flight (completed when there is none).
+    // Guarded by _gate. The generator in use, and the reason there is none: null only before the
+    // first acquisition has ended, since every later loss or failure records one.
     private SnowflakeIdGenerator? _current;
     private Exception? _lastFailure;
-    private TaskCompletionSource _attempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Completed when the first acquisition ends, whatever its outcome: what StartAsync waits for.
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -99,7 +98,7 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 throw Unavailable();
             }
 
-            attempt = _attempt.Task;
+            attempt = _firstAttempt.Task;
         }
 
         await attempt.WaitAsync(cancellationToken);
@@ -155,7 +154,6 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
 
                     await Task.Delay(Jitter(pause), _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
-                    BeginAttempt();
                     continue;
                 }
 
@@ -173,19 +171,10 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 }
 
                 await RetireAsync(generator, lease, marks);
-                if (!stop.IsCancellationRequested)
-                {
-                    BeginAttempt();
-                }
             }
         }
         finally
         {
-            lock (_gate)
-            {
-                _attempt.TrySetResult();
-            }
-
             _firstAttempt.TrySetResult();
         }
     }
@@ -227,17 +216,6 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
         }
     }
 
-    private void BeginAttempt()
-    {
-        lock (_gate)
-        {
-            if (_attempt.Task.IsCompleted)
-            {
-                _attempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-    }
-
     private async Task<(SnowflakeIdGenerator Generator, WorkerIdLease Lease, FlooredTimeMarkStore Marks)?> TryAcquireAsync(CancellationToken stop)
     {
         WorkerIdLease? lease = null;
@@ -258,7 +236,6 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             {
                 _current = generator;
                 _lastFailure = null;
-                _attempt.TrySetResult();
             }
 
             return (generator, lease, marks);
@@ -275,7 +252,6 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 _lastFailure = e is OperationCanceledException && !stop.IsCancellationRequested
                     ? new TimeoutException($"acquiring a worker id took longer than {Core.Duration.Format(_options.AttemptTimeout)}", e)
                     : e;
-                _attempt.TrySetResult();
             }
 
             return null;
