@@ -67,7 +67,7 @@ internal static class IdsBench
             var stdout = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Options));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, Conventions.CliJsonContext.Default.IdsBenchResult));
                 return ExitCodes.Ok;
             }
 

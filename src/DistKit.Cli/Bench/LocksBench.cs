@@ -71,7 +71,7 @@ internal static class LocksBench
             var stdout = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Options));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, Conventions.CliJsonContext.Default.LocksBenchResult));
             }
             else
             {

@@ -31,12 +31,8 @@ public sealed class NodeClient : IDisposable
     /// <summary>The node's address.</summary>
     public Uri BaseAddress => _http.BaseAddress!;
 
-    /// <summary>JSON as the node writes it: snake_case.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-    };
+    /// <summary>JSON as the node writes it: snake_case, with contracts generated at build time.</summary>
+    public static JsonSerializerOptions JsonOptions => Conventions.CliJsonContext.Default.Options;
 
     /// <summary><c>GET /v1/info</c>.</summary>
     public Task<NodeInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
@@ -56,7 +52,7 @@ public sealed class NodeClient : IDisposable
     /// <summary>POSTs a JSON body to a path relative to the node and reads the JSON answer.</summary>
     public async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, JsonOptions, cancellationToken);
+        using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, TypeInfo<TRequest>(), cancellationToken);
         return await ReadAsync<TResponse>(response, cancellationToken);
     }
 
@@ -67,9 +63,11 @@ public sealed class NodeClient : IDisposable
             throw await ToExceptionAsync(response, cancellationToken);
         }
 
-        return await response.Content.ReadFromJsonAsync<T>(JsonOptions, cancellationToken)
+        return await response.Content.ReadFromJsonAsync(TypeInfo<T>(), cancellationToken)
             ?? throw new NodeApiException((int)response.StatusCode, "empty_response", $"the node answered {(int)response.StatusCode} with an empty body");
     }
+
+    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)JsonOptions.GetTypeInfo(typeof(T));
 
     private static async Task<NodeApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

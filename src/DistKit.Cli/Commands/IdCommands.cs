@@ -166,7 +166,8 @@ internal sealed class IdCommands : ICommandGroup
             if (parseResult.GetValue(json))
             {
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(
-                    new { id = value.ToString(CultureInfo.InvariantCulture), layout = idLayout.ToString(), time, ticks = parts.Ticks, node = parts.Node, datacenter = parts.Datacenter, worker = parts.Worker, sequence = parts.Sequence }));
+                    new DecodedIdOutput(value.ToString(CultureInfo.InvariantCulture), idLayout.ToString(), time, parts.Ticks, parts.Node, parts.Datacenter, parts.Worker, parts.Sequence),
+                    CliJsonContext.Default.DecodedIdOutput));
                 return ExitCodes.Ok;
             }
 
@@ -230,20 +231,20 @@ internal sealed class IdCommands : ICommandGroup
         var exhausted = layout.ExhaustedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         if (json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                layout = layout.ToSpec(),
-                time_unit_ms = layout.TimeUnit.TotalMilliseconds,
-                time_bits = layout.TimeBits,
-                node_bits = layout.NodeBits,
-                sequence_bits = layout.SequenceBits,
-                nodes = layout.MaxNode + 1,
-                ids_per_second_per_node = layout.CapacityPerNodePerSecond,
-                exhausted_at = exhausted,
-                lifetime_years = layout.Lifetime.TotalDays / 365.25,
-                max_id = layout.MaxId.ToString(CultureInfo.InvariantCulture),
-                js_safe = layout.MaxId < 1L << 53,
-            }));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(
+                new LayoutOutput(
+                    Layout: layout.ToSpec(),
+                    TimeUnitMs: layout.TimeUnit.TotalMilliseconds,
+                    TimeBits: layout.TimeBits,
+                    NodeBits: layout.NodeBits,
+                    SequenceBits: layout.SequenceBits,
+                    Nodes: layout.MaxNode + 1,
+                    IdsPerSecondPerNode: layout.CapacityPerNodePerSecond,
+                    ExhaustedAt: exhausted,
+                    LifetimeYears: layout.Lifetime.TotalDays / 365.25,
+                    MaxId: layout.MaxId.ToString(CultureInfo.InvariantCulture),
+                    JsSafe: layout.MaxId < 1L << 53),
+                CliJsonContext.Default.LayoutOutput));
             return;
         }
 

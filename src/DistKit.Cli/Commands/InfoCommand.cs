@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
 
 namespace DistKit.Cli.Commands;
@@ -22,7 +21,7 @@ internal sealed class InfoCommand : ICommandGroup
             var stdout = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(info, NodeClient.JsonOptions));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(info, CliJsonContext.Default.NodeInfo));
                 return ExitCodes.Ok;
             }
 

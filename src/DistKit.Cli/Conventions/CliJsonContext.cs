@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using DistKit.Cli.Bench;
+using DistKit.Cli.Commands;
+using DistKit.Server.Endpoints;
+using DistKit.Server.Locks;
+
+namespace DistKit.Cli.Conventions;
+
+/// <summary>
+/// Every type the CLI reads or writes as JSON, generated at build time: the published CLI is
+/// compiled ahead of time, where reflection-based serialization is not available.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(AcquireRequest))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(LockGrant))]
+[JsonSerializable(typeof(LockReleased))]
+[JsonSerializable(typeof(LocksBenchResult))]
+[JsonSerializable(typeof(IdsBenchResult))]
+[JsonSerializable(typeof(DecodedIdOutput))]
+[JsonSerializable(typeof(LayoutOutput))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
