@@ -1,4 +1,5 @@
 using DistKit.Ids.Segments;
+using DistKit.Sqlite.Ids;
 
 namespace DistKit.Ids.Tests;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
 using DistKit.Ids.Segments;
+using DistKit.Sqlite.Ids;
 using DistKit.Postgres.Ids;
 using DistKit.Server.Engines;
 using DistKit.Server.Http;

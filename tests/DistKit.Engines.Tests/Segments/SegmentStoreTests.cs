@@ -1,4 +1,5 @@
 using DistKit.Ids.Segments;
+using DistKit.Sqlite.Ids;
 using DistKit.Postgres.Ids;
 using DistKit.Testing;
 using Npgsql;

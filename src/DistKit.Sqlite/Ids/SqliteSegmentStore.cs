@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 
-namespace DistKit.Ids.Segments;
+using DistKit.Ids.Segments;
+
+namespace DistKit.Sqlite.Ids;
 
 /// <summary>
 /// The embedded segment store: one SQLite file, one row per key, moved forward by a single
