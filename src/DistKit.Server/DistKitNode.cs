@@ -1,9 +1,7 @@
 using System.Net.Sockets;
 using DistKit.Server.Endpoints;
-using DistKit.Server.Engines;
+using DistKit.Server.Composition;
 using DistKit.Server.Http;
-using DistKit.Server.Ids;
-using DistKit.Server.Locks;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
@@ -42,19 +40,21 @@ public static class DistKitNode
         // Binding failures become exceptions so the error middleware can explain them, instead of bare 400s.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new EngineConnections(settings.Engines));
-        builder.Services.AddSingleton(services => new IdService(settings, dataDir, services.GetRequiredService<EngineConnections>()));
-        builder.Services.AddSingleton(services => SegmentEndpoints.CreateAllocator(settings, dataDir, services.GetRequiredService<EngineConnections>()));
-        builder.Services.AddSingleton(services => new NodeLockService(settings, services.GetRequiredService<EngineConnections>(), services.GetRequiredService<TimeProvider>()));
+        var distKit = NodeComposition.AddDistKit(builder.Services, settings);
+        foreach (var module in NodeComposition.Modules)
+        {
+            module.AddServices(distKit, settings);
+        }
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<TokenAuthenticationMiddleware>(settings.Tokens);
         NodeEndpoints.Map(app, settings, dataDir);
-        IdEndpoints.Map(app);
-        SegmentEndpoints.Map(app);
-        LockEndpoints.Map(app);
+        foreach (var module in NodeComposition.Modules)
+        {
+            module.MapRoutes(app);
+        }
+
         return app;
     }
 

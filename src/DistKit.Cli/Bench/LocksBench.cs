@@ -44,17 +44,17 @@ internal static class LocksBench
             }
 
             var progress = new Progress(parseResult.InvocationConfiguration.Error);
-            var engines = engine == "node" ? new EngineSettings() : CliEngines.Settings();
-            if (engine != "node" && !engines.IsConfigured(engine))
+            var settings = engine == "node" ? NodeSettings.Default : CliEngines.Settings();
+            if (engine != "node")
             {
-                throw new CliException(ExitCodes.Config, $"--backend {engine}: no {engine} connection is configured (DISTKIT_{engine.ToUpperInvariant()})");
+                CliEngines.RequireConfigured(settings, engine, "--backend");
             }
 
             await using var localNode = engine == "node" && parseResult.GetValue(node) is null ? await LocalNode.StartAsync(cancellationToken) : null;
             var nodeAddress = localNode?.Address ?? (parseResult.GetValue(node) is { } url ? new Uri(url) : null);
 
-            var ours = LockContenders.DistKit(engine, engines, nodeAddress);
-            var peer = parseResult.GetValue(skipPeer) ? null : LockContenders.Peer(engine, engines);
+            var ours = LockContenders.DistKit(engine, settings, nodeAddress);
+            var peer = parseResult.GetValue(skipPeer) ? null : LockContenders.Peer(engine, settings.Engines);
 
             progress.Report($"one client, {Core.Duration.Format(aloneFor)} per library in 10 paired rounds");
             var alone = await LockMeasurement.UncontendedAsync(peer is null ? [ours] : [ours, peer], aloneFor, rounds: 10, cancellationToken);

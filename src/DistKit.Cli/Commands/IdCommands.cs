@@ -6,7 +6,9 @@ using DistKit.Core.Leases;
 using DistKit.Ids;
 using DistKit.Ids.Encoding;
 using DistKit.Ids.Workers;
-using DistKit.Server.Engines;
+using DistKit.Core.Composition;
+using DistKit.Ids.Composition;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Cli.Commands;
 
@@ -89,14 +91,26 @@ internal sealed class IdCommands : ICommandGroup
             }
 
             var idLayout = parseResult.GetValue(layout)!;
-            var directory = Path.Combine(parseResult.GetValue(dataDir) ?? NonEmpty(Environment.GetEnvironmentVariable("DISTKIT_DATA_DIR")) ?? "./data", "ids");
-            var name = idLayout.StorageName;
-            var workerId = parseResult.GetValue(worker) ?? ParseWorker(Environment.GetEnvironmentVariable("DISTKIT_ID_WORKER"));
             var from = parseResult.GetValue(workerFrom)!;
-            await using var engines = new EngineConnections(CliEngines.Settings());
-            IWorkerIdSource source = workerId is { } fixedId ? new StaticWorkerIdSource(fixedId)
-                : from == "file" ? new FileWorkerIdSource(Path.Combine(directory, name + ".worker"))
-                : new LeasedWorkerIdSource(await LeaseStoreAsync(engines, from), name, LeaseOptions.Default with { Ttl = parseResult.GetValue(leaseTtl) });
+            var settings = CliEngines.Settings();
+            settings = settings with { DataDir = parseResult.GetValue(dataDir) ?? settings.DataDir };
+            if (from != "file")
+            {
+                CliEngines.RequireConfigured(settings, from, "--worker-from");
+            }
+
+            await using var services = CliEngines.Compose(settings, distKit => distKit.AddIds(ids =>
+            {
+                ids.Engine = from == "file" ? DistKitBuilder.Embedded : from;
+                ids.Worker = parseResult.GetValue(worker) ?? ids.Worker;
+                ids.Layout = idLayout;
+                ids.ClockPolicy = parseResult.GetValue(clock);
+                ids.WorkerLease = ids.WorkerLease with { Ttl = parseResult.GetValue(leaseTtl) };
+            }));
+            var factory = services.GetRequiredService<IdGeneratorFactory>();
+            var directory = factory.Directory;
+            var name = idLayout.StorageName;
+            var source = factory.WorkerIdSource(idLayout);
 
             await using var lease = await AcquireWithRetryAsync(source, idLayout.MaxNode, cancellationToken);
             using var generator = new SnowflakeIdGenerator(
@@ -286,23 +300,4 @@ internal sealed class IdCommands : ICommandGroup
             }
         }
     }
-
-    private static async Task<ILeaseStore> LeaseStoreAsync(EngineConnections engines, string engine)
-    {
-        try
-        {
-            return await engines.LeaseStoreAsync(engine);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new CliException(ExitCodes.Config, $"--worker-from {engine}: {e.Message}");
-        }
-    }
-
-    private static long? ParseWorker(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? null
-        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
-        : throw new CliException(ExitCodes.Config, $"DISTKIT_ID_WORKER='{text}' is not a worker id");
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -1,3 +1,4 @@
+using DistKit.Server.Composition;
 using DistKit.Server.Http;
 using DistKit.Server.Settings;
 
@@ -6,18 +7,22 @@ namespace DistKit.Server.Endpoints;
 /// <summary>The node's own endpoints: liveness and what the node is.</summary>
 internal static class NodeEndpoints
 {
+    // The external engines some capability of this build can use.
+    private static readonly string[] ServedEngines = [EngineNames.Redis, EngineNames.Redlock, EngineNames.Etcd, EngineNames.Postgres];
+
     public static void Map(IEndpointRouteBuilder routes, NodeSettings settings, string dataDir)
     {
         var health = new HealthStatus("ok");
         routes.MapGet("/healthz", () => TypedResults.Json(health, ApiJsonContext.Default.HealthStatus));
 
-        var info = new NodeInfo(
+        // Read once the host is built: which engine each capability uses is settled by its options.
+        var info = new Lazy<NodeInfo>(() => new NodeInfo(
             Name: "distkit",
             Version: NodeVersion.Current,
             DataDir: dataDir,
-            Capabilities: Capabilities.Names.ToDictionary(c => c, settings.EngineFor, StringComparer.Ordinal),
-            Engines: EngineNames.External.ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
-            TokensRequired: settings.Tokens.Count > 0);
-        routes.MapGet("/v1/info", () => TypedResults.Json(info, ApiJsonContext.Default.NodeInfo));
+            Capabilities: NodeComposition.Modules.ToDictionary(m => m.Capability, m => m.EngineOf(routes.ServiceProvider), StringComparer.Ordinal),
+            Engines: ServedEngines.ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
+            TokensRequired: settings.Tokens.Count > 0));
+        routes.MapGet("/v1/info", () => TypedResults.Json(info.Value, ApiJsonContext.Default.NodeInfo));
     }
 }

@@ -1,11 +1,7 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
 using DistKit.Ids.Segments;
-using DistKit.Sqlite.Ids;
-using DistKit.Postgres.Ids;
-using DistKit.Server.Engines;
 using DistKit.Server.Http;
-using DistKit.Server.Settings;
 
 namespace DistKit.Server.Ids;
 
@@ -13,14 +9,6 @@ namespace DistKit.Server.Ids;
 internal static partial class SegmentEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes) => routes.MapGet("/v1/segments/{key}", TakeAsync);
-
-    public static SegmentIdAllocator CreateAllocator(NodeSettings settings, string dataDir, EngineConnections engines)
-    {
-        ISegmentStore store = settings.Ids.Segments == EngineNames.Postgres
-            ? new PostgresSegmentStore(engines.Postgres)
-            : new SqliteSegmentStore(Path.Combine(dataDir, "ids", "segments.db"));
-        return new SegmentIdAllocator(store);
-    }
 
     private static async Task TakeAsync(HttpContext context, SegmentIdAllocator allocator, string key, string? count)
     {

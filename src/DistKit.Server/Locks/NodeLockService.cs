@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using DistKit.Locks;
-using DistKit.Etcd.Locks;
-using DistKit.Postgres.Locks;
-using DistKit.Redis.Locks;
-using DistKit.Server.Engines;
-using DistKit.Server.Settings;
 
 namespace DistKit.Server.Locks;
 
@@ -14,14 +9,12 @@ namespace DistKit.Server.Locks;
 /// within its TTL; a client that stops renewing (crashed, partitioned) loses the lock when the TTL
 /// runs out, and the next waiter gets it with a larger fencing token.
 /// </summary>
-internal sealed class NodeLockService(NodeSettings settings, EngineConnections engines, TimeProvider time) : IAsyncDisposable
+internal sealed class NodeLockService(IDistributedLockProvider provider, TimeProvider time) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
-    private readonly Lazy<Task<IDistributedLockProvider>> _provider = new(() => CreateProviderAsync(settings, engines));
 
     public async Task<Held?> AcquireAsync(string name, TimeSpan ttl, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var provider = await _provider.Value;
         var handle = await provider.CreateLock(name).TryAcquireAsync(wait, cancellationToken);
         if (handle is null)
         {
@@ -63,16 +56,6 @@ internal sealed class NodeLockService(NodeSettings settings, EngineConnections e
             await held.DisposeAsync();
         }
     }
-
-    private static async Task<IDistributedLockProvider> CreateProviderAsync(NodeSettings settings, EngineConnections engines) =>
-        settings.EngineFor("locks") switch
-        {
-            EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync()),
-            EngineNames.Redlock => new RedlockProvider(await engines.RedlockAsync()),
-            EngineNames.Postgres => new PostgresLockProvider(settings.Engines.Postgres!),
-            EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync()),
-            _ => new InProcessLockProvider(),
-        };
 
     public async ValueTask DisposeAsync()
     {

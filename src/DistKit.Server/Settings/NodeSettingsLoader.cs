@@ -27,6 +27,19 @@ public static class NodeSettingsLoader
     /// <summary>Loads and validates; throws <see cref="SettingsException"/> with one line on any problem.</summary>
     public static NodeSettings Load(Flags flags, IReadOnlyDictionary<string, string?> environment)
     {
+        var settings = Read(flags, environment);
+        NodeSettingsValidator.Validate(settings);
+        return settings;
+    }
+
+    /// <summary>
+    /// Reads without checking the node's own settings (addresses, tokens, logging), for commands
+    /// that use an engine directly: a bad setting they do not use must not stop them. What they use
+    /// is checked where it is used, by the composition layer.
+    /// </summary>
+    /// <exception cref="SettingsException">The file cannot be read or parsed, or a value has the wrong form.</exception>
+    public static NodeSettings Read(Flags flags, IReadOnlyDictionary<string, string?> environment)
+    {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentNullException.ThrowIfNull(environment);
 
@@ -36,14 +49,11 @@ public static class NodeSettingsLoader
             : ReadFile(DefaultConfigFile, mustExist: false);
 
         settings = ApplyEnvironment(settings, environment);
-        settings = settings with
+        return settings with
         {
             Urls = flags.Urls ?? settings.Urls,
             DataDir = flags.DataDir ?? settings.DataDir,
         };
-
-        NodeSettingsValidator.Validate(settings);
-        return settings;
     }
 
     /// <summary>Reads the process environment into the shape <see cref="Load"/> takes.</summary>
