@@ -1,3 +1,4 @@
+using DistKit.Ids.Diagnostics;
 using DistKit.Ids.Internal;
 using DistKit.Ids.Workers;
 
@@ -152,7 +153,15 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                         break;
                     }
 
-                    await Task.Delay(Jitter(pause), _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    var delay = Jitter(pause);
+                    Exception? failure;
+                    lock (_gate)
+                    {
+                        failure = _lastFailure;
+                    }
+
+                    IdsLog.WorkerIdUnavailable(_options.Telemetry.Logger, Layout.Name, failure?.Message ?? "no answer", Core.Duration.Format(delay));
+                    await Task.Delay(delay, _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
                     continue;
                 }
@@ -162,6 +171,13 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 using (var lostOrStopped = CancellationTokenSource.CreateLinkedTokenSource(lease.Lost, stop))
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, _time, lostOrStopped.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                if (lease.Lost.IsCancellationRequested && !stop.IsCancellationRequested)
+                {
+                    var reason = Core.Diagnostics.DistKitDiagnostics.Describe(lease.LossReason);
+                    _options.Telemetry.Losses.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("reason", reason));
+                    IdsLog.WorkerIdLost(_options.Telemetry.Logger, lease.WorkerId, Layout.Name, reason);
                 }
 
                 lock (_gate)
@@ -219,6 +235,8 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
     private async Task<(SnowflakeIdGenerator Generator, WorkerIdLease Lease, FlooredTimeMarkStore Marks)?> TryAcquireAsync(CancellationToken stop)
     {
         WorkerIdLease? lease = null;
+        using var activity = IdsTelemetry.Source.StartActivity("worker id acquire");
+        activity?.SetTag("distkit.ids.layout", Layout.Name);
         try
         {
             using var bound = new CancellationTokenSource(_options.AttemptTimeout, _time);
@@ -238,6 +256,9 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 _lastFailure = null;
             }
 
+            activity?.SetTag("distkit.ids.worker", lease.WorkerId);
+            _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "acquired"));
+            IdsLog.WorkerIdAcquired(_options.Telemetry.Logger, lease.WorkerId, Layout.Name);
             return (generator, lease, marks);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -246,6 +267,9 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             {
                 await ReleaseQuietlyAsync(lease);
             }
+
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "unavailable"));
 
             lock (_gate)
             {

@@ -21,6 +21,9 @@ public sealed record ManagedIdGeneratorOptions
     /// <summary>How long one acquisition may take before it counts as failed; 100 ms to 10 min. Default: 10 s.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Where acquisitions, losses and failures are counted and logged. Default: <see cref="Diagnostics.IdsTelemetry.Default"/> (counted, not logged).</summary>
+    public Diagnostics.IdsTelemetry Telemetry { get; init; } = Diagnostics.IdsTelemetry.Default;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value out of range.</summary>
     public ManagedIdGeneratorOptions Validate()
     {

@@ -203,7 +203,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
             {
                 if (spinner.Count == 0)
                 {
-                    IdsTelemetry.SequenceExhausted.Add(1);
+                    GeneratorCounters.SequenceExhausted.Add(1);
                 }
 
                 if (!mayWait)
@@ -243,7 +243,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
             case ClockBackwardsPolicy.Wait when behind <= _maxWaitTicks:
                 if (spinner.Count == 0)
                 {
-                    IdsTelemetry.ClockBehind.Add(1);
+                    GeneratorCounters.ClockBehind.Add(1);
                 }
 
                 if (mayWait)
@@ -253,7 +253,7 @@ public sealed class SnowflakeIdGenerator : IIdGenerator, IDisposable
 
                 return false;
             default:
-                IdsTelemetry.ClockBehind.Add(1);
+                GeneratorCounters.ClockBehind.Add(1);
                 throw new ClockMovedBackwardsException(TimeSpan.FromTicks(behind));
         }
     }

@@ -1,3 +1,5 @@
+using DistKit.Core.Leases;
+
 namespace DistKit.Locks;
 
 /// <summary>
@@ -9,15 +11,23 @@ namespace DistKit.Locks;
 public sealed class LockHandle : IAsyncDisposable
 {
     private readonly Func<ValueTask> _release;
+    private readonly Func<LeaseLossReason>? _lossReason;
     private int _released;
 
     /// <summary>Creates a handle; backends call this.</summary>
     public LockHandle(string name, long fencingToken, Func<ValueTask> release, CancellationToken lost = default)
+        : this(name, fencingToken, release, null, lost)
+    {
+    }
+
+    /// <summary>Creates a handle whose <paramref name="lossReason"/> tells why <paramref name="lost"/> fired; backends call this.</summary>
+    public LockHandle(string name, long fencingToken, Func<ValueTask> release, Func<LeaseLossReason>? lossReason, CancellationToken lost)
     {
         ArgumentNullException.ThrowIfNull(release);
         Name = name;
         FencingToken = fencingToken;
         _release = release;
+        _lossReason = lossReason;
         Lost = lost;
     }
 
@@ -29,6 +39,9 @@ public sealed class LockHandle : IAsyncDisposable
 
     /// <summary>Fires once the lock can no longer be guaranteed; never fires for the in-process backend.</summary>
     public CancellationToken Lost { get; }
+
+    /// <summary>Why <see cref="Lost"/> fired (<see cref="LeaseLossReason.Released"/> after a release); <see cref="LeaseLossReason.None"/> while held.</summary>
+    public LeaseLossReason LossReason => _lossReason?.Invoke() ?? (IsReleased ? LeaseLossReason.Released : LeaseLossReason.None);
 
     /// <summary>Whether <see cref="DisposeAsync"/> has run.</summary>
     public bool IsReleased => Volatile.Read(ref _released) != 0;

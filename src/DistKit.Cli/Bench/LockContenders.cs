@@ -1,15 +1,11 @@
-using DistKit.Cli.Client;
-using DistKit.Core.Leases;
-using DistKit.Etcd.Locks;
+using DistKit.Cli.Conventions;
+using DistKit.Redis.Composition;
 using DistKit.Locks;
-using DistKit.Postgres.Locks;
-using DistKit.Redis.Locks;
-using DistKit.Server.Engines;
-using DistKit.Server.Locks;
 using DistKit.Server.Settings;
 using Medallion.Threading.Postgres;
 using Medallion.Threading.Redis;
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace DistKit.Cli.Bench;
@@ -20,40 +16,35 @@ namespace DistKit.Cli.Bench;
 /// </summary>
 internal static class LockContenders
 {
-    public static ContenderFactory DistKit(string backend, EngineSettings engines, Uri? node) => backend switch
+    // Each client composes its own services, as a separate process would: its own connections.
+    public static ContenderFactory DistKit(string backend, NodeSettings settings, Uri? node) => new("distkit", (_, _) =>
     {
-        EngineNames.Redis => new("distkit", async (_, _) =>
+        var services = CliEngines.Compose(settings, distKit =>
         {
-            var connections = new EngineConnections(engines);
-            return new ProviderContender(new RedisLockProvider(await connections.RedisAsync(), RedisLockOptions.Default), connections);
-        }),
-        EngineNames.Redlock => new("distkit", async (_, _) =>
-        {
-            var connections = new EngineConnections(engines);
-            return new ProviderContender(new RedlockProvider(await connections.RedlockAsync(), RedlockOptions.Default), connections);
-        }),
-        EngineNames.Etcd => new("distkit", async (_, _) =>
-        {
-            var connections = new EngineConnections(engines);
-            return new ProviderContender(new EtcdLockProvider(await connections.EtcdAsync(), LeaseOptions.Default), connections);
-        }),
-        EngineNames.Postgres => new("distkit", (_, _) =>
-            Task.FromResult<ILockContender>(new ProviderContender(new PostgresLockProvider(engines.Postgres!), null))),
-        _ => new("distkit", (_, _) => Task.FromResult<ILockContender>(new NodeContender(new NodeClient(node!, Environment.GetEnvironmentVariable("DISTKIT_TOKEN"))))),
-    };
+            if (node is not null)
+            {
+                distKit.AddNode(n => (n.Url, n.Token) = (node, Environment.GetEnvironmentVariable("DISTKIT_TOKEN")));
+            }
+
+            distKit.AddLocks(locks => locks.Engine = backend);
+        });
+        return Task.FromResult<ILockContender>(new ProviderContender(services.GetRequiredService<IDistributedLockProvider>(), services));
+    });
 
     /// <summary>madelson/DistributedLock on the same server, or null where it has no backend to compare with.</summary>
     public static ContenderFactory? Peer(string backend, EngineSettings engines) => backend switch
     {
         EngineNames.Redis => new("DistributedLock.Redis", async (_, _) =>
-        {
-            var connections = new EngineConnections(engines);
-            return new RedisPeer([await connections.RedisAsync()], connections);
-        }),
+            new RedisPeer([await RedisConnection.ConnectAsync(engines.Redis!)])),
         EngineNames.Redlock => new("DistributedLock.Redis (RedLock)", async (_, _) =>
         {
-            var connections = new EngineConnections(engines);
-            return new RedisPeer(await connections.RedlockAsync(), connections);
+            var instances = new List<IConnectionMultiplexer>();
+            foreach (var instance in engines.RedlockInstances)
+            {
+                instances.Add(await RedisConnection.ConnectAsync(instance));
+            }
+
+            return new RedisPeer(instances);
         }),
         EngineNames.Postgres => new("DistributedLock.Postgres", (client, _) =>
         {
@@ -64,7 +55,7 @@ internal static class LockContenders
         _ => null,
     };
 
-    private sealed class ProviderContender(IDistributedLockProvider locks, IAsyncDisposable? connection) : ILockContender
+    private sealed class ProviderContender(IDistributedLockProvider locks, IAsyncDisposable services) : ILockContender
     {
         public async ValueTask<BenchHold?> TryAcquireAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
         {
@@ -72,36 +63,12 @@ internal static class LockContenders
             return handle is null ? null : new BenchHold(handle.FencingToken, handle.DisposeAsync);
         }
 
-        public ValueTask DisposeAsync() => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
-    }
-
-    private sealed class NodeContender(NodeClient client) : ILockContender
-    {
-        public async ValueTask<BenchHold?> TryAcquireAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
-        {
-            var path = $"v1/locks/{Uri.EscapeDataString(name)}";
-            try
-            {
-                var grant = await client.PostAsync<AcquireRequest, LockGrant>($"{path}:acquire", new AcquireRequest(15_000, (long)wait.TotalMilliseconds), cancellationToken);
-                return new BenchHold(grant.FencingToken, async () =>
-                    await client.PostAsync<TokenRequest, LockReleased>($"{path}:release", new TokenRequest(grant.Token, null), CancellationToken.None));
-            }
-            catch (NodeApiException e) when (e.Status == 409)
-            {
-                return null;
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            client.Dispose();
-            return ValueTask.CompletedTask;
-        }
+        public ValueTask DisposeAsync() => services.DisposeAsync();
     }
 
     // One instance: DistributedLock's single-server lock; several: its RedLock over them. Connected
     // exactly as DistKit's own contenders are, so the two differ only in the library.
-    private sealed class RedisPeer(IReadOnlyList<IConnectionMultiplexer> instances, EngineConnections connections) : ILockContender
+    private sealed class RedisPeer(IReadOnlyList<IConnectionMultiplexer> instances) : ILockContender
     {
         private readonly IDatabase[] _databases = [.. instances.Select(i => i.GetDatabase())];
 
@@ -111,7 +78,13 @@ internal static class LockContenders
             return handle is null ? null : new BenchHold(null, handle.DisposeAsync);
         }
 
-        public ValueTask DisposeAsync() => connections.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
     }
 
     private sealed class PostgresPeer(string connectionString) : ILockContender

@@ -11,6 +11,7 @@ internal sealed class BenchCommands : ICommandGroup
         var group = new Command("bench", "Measure DistKit end to end on this machine; every figure comes with its reference from the same run");
         group.Subcommands.Add(IdsBench.Command());
         group.Subcommands.Add(LocksBench.Command());
+        group.Subcommands.Add(CliBench.Command());
         return group;
     }
 }

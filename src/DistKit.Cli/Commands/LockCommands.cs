@@ -1,16 +1,11 @@
 using System.Diagnostics;
 using System.CommandLine;
 using System.Globalization;
-using DistKit.Cli.Client;
 using DistKit.Cli.Conventions;
-using DistKit.Core.Leases;
 using DistKit.Locks;
-using DistKit.Etcd.Locks;
-using DistKit.Postgres.Locks;
-using DistKit.Redis.Locks;
-using DistKit.Server.Engines;
-using DistKit.Server.Locks;
+using DistKit.Client;
 using DistKit.Server.Settings;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Cli.Commands;
 
@@ -52,9 +47,7 @@ internal sealed class LockCommands : ICommandGroup
             }
 
             var engine = parseResult.GetValue(backend)!;
-            await using var held = engine == "node"
-                ? await HoldOnNodeAsync(connection.CreateClient(parseResult, waitFor + TimeSpan.FromSeconds(30)), lockName, waitFor, holdFor, cancellationToken)
-                : await HoldOnEngineAsync(engine, lockName, waitFor, holdFor, cancellationToken);
+            await using var held = await HoldAsync(engine, parseResult, connection, lockName, waitFor, holdFor, cancellationToken);
             return await RunHoldingAsync(parseResult, held, argv, cancellationToken);
         });
         return run;
@@ -103,119 +96,51 @@ internal sealed class LockCommands : ICommandGroup
         }
     }
 
-    // Redis, etcd and PostgreSQL: the lock's renewal and loss detection live in the backend's handle.
-    private static async Task<HeldLock> HoldOnEngineAsync(string engine, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
+    // Every backend, the node's included, is built by the composition layer as apps and the node
+    // build it; the lock's renewal and loss detection live in the provider's handle (for the node,
+    // DistKit's lease renewing through /v1/locks/{name}:renew).
+    private static async Task<HeldLock> HoldAsync(string engine, ParseResult parseResult, NodeConnection connection, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var settings = CliEngines.Settings();
-        var engines = new EngineConnections(settings);
+        var onNode = engine == NodeClient.Engine;
+        var settings = onNode ? NodeSettings.Default : CliEngines.Settings();
+        if (!onNode)
+        {
+            CliEngines.RequireConfigured(settings, engine, "--backend");
+        }
+
+        var services = CliEngines.Compose(settings, distKit =>
+        {
+            if (onNode)
+            {
+                distKit.AddNode(node =>
+                {
+                    node.Url = connection.Address(parseResult);
+                    node.Token = connection.TokenOf(parseResult);
+                    node.Timeout = wait + TimeSpan.FromSeconds(30);
+                });
+            }
+
+            distKit.AddLocks(locks =>
+            {
+                locks.Engine = engine;
+                locks.Lease = locks.Lease with { Ttl = ttl };
+            });
+        });
         try
         {
-            var lease = LeaseOptions.Default with { Ttl = ttl };
-            IDistributedLockProvider locks = engine switch
-            {
-                EngineNames.Redis => new RedisLockProvider(await engines.RedisAsync(), RedisLockOptions.Default with { Lease = lease }),
-                EngineNames.Redlock => new RedlockProvider(await engines.RedlockAsync(), RedlockOptions.Default with { Lease = lease }),
-                EngineNames.Etcd => new EtcdLockProvider(await engines.EtcdAsync(), lease),
-                _ => new PostgresLockProvider(settings.Postgres ?? throw new InvalidOperationException("no postgres connection is configured (DISTKIT_POSTGRES)")),
-            };
+            var locks = services.GetRequiredService<IDistributedLockProvider>();
             var handle = await locks.CreateLock(name).TryAcquireAsync(wait, cancellationToken)
                 ?? throw NotAcquired(name, wait);
             return new HeldLock(name, handle.FencingToken, async () =>
             {
                 await handle.DisposeAsync();
-                await engines.DisposeAsync();
+                await services.DisposeAsync();
             }, handle.Lost);
         }
-        catch (InvalidOperationException e)
-        {
-            await engines.DisposeAsync();
-            throw new CliException(ExitCodes.Config, $"--backend {engine}: {e.Message}");
-        }
         catch
         {
-            await engines.DisposeAsync();
+            await services.DisposeAsync();
             throw;
-        }
-    }
-
-    private static async Task<HeldLock> HoldOnNodeAsync(NodeClient client, string name, TimeSpan wait, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        var path = $"v1/locks/{Uri.EscapeDataString(name)}";
-        var ttlMs = (long)ttl.TotalMilliseconds;
-        LockGrant grant;
-        try
-        {
-            grant = await client.PostAsync<AcquireRequest, LockGrant>($"{path}:acquire", new AcquireRequest(ttlMs, (long)wait.TotalMilliseconds), cancellationToken);
-        }
-        catch (NodeApiException e) when (e.Status == 409)
-        {
-            client.Dispose();
-            throw NotAcquired(name, wait);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-
-        // Renew at a third of the TTL; lost when the node says the token is gone, or when no
-        // renewal got through for a whole TTL (node down, partition).
-        var lost = new CancellationTokenSource();
-        var stop = new CancellationTokenSource();
-        var renewing = Task.Run(() => RenewUntilStoppedAsync(client, path, grant.Token, ttl, lost, stop.Token), CancellationToken.None);
-
-        return new HeldLock(name, grant.FencingToken, async () =>
-        {
-            await stop.CancelAsync();
-            await renewing;
-            try
-            {
-                if (!lost.IsCancellationRequested)
-                {
-                    await client.PostAsync<TokenRequest, LockReleased>($"{path}:release", new TokenRequest(grant.Token, null), CancellationToken.None);
-                }
-            }
-            catch (Exception e) when (e is NodeApiException or HttpRequestException or TaskCanceledException)
-            {
-                // The node expires it after the TTL anyway.
-            }
-
-            client.Dispose();
-            lost.Dispose();
-            stop.Dispose();
-        }, lost.Token);
-    }
-
-    private static async Task RenewUntilStoppedAsync(NodeClient client, string path, string token, TimeSpan ttl, CancellationTokenSource lost, CancellationToken stop)
-    {
-        var ttlMs = (long)ttl.TotalMilliseconds;
-        var lastSuccess = MonotonicClock.StartNew();
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(ttl / 3, TimeProvider.System, stop);
-                await client.PostAsync<TokenRequest, LockGrant>($"{path}:renew", new TokenRequest(token, ttlMs), stop);
-                lastSuccess = MonotonicClock.StartNew();
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NodeApiException e) when (e.Status == 409)
-            {
-                await lost.CancelAsync();
-                return;
-            }
-            catch (Exception) when (lastSuccess.Elapsed < ttl)
-            {
-                // Transient: try again while the lock is still ours.
-            }
-            catch (Exception)
-            {
-                await lost.CancelAsync();
-                return;
-            }
         }
     }
 

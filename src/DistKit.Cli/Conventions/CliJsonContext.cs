@@ -1,8 +1,7 @@
 using System.Text.Json.Serialization;
 using DistKit.Cli.Bench;
 using DistKit.Cli.Commands;
-using DistKit.Server.Endpoints;
-using DistKit.Server.Locks;
+using DistKit.Client;
 
 namespace DistKit.Cli.Conventions;
 
@@ -12,13 +11,9 @@ namespace DistKit.Cli.Conventions;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(NodeInfo))]
-[JsonSerializable(typeof(HealthStatus))]
-[JsonSerializable(typeof(AcquireRequest))]
-[JsonSerializable(typeof(TokenRequest))]
-[JsonSerializable(typeof(LockGrant))]
-[JsonSerializable(typeof(LockReleased))]
 [JsonSerializable(typeof(LocksBenchResult))]
 [JsonSerializable(typeof(IdsBenchResult))]
+[JsonSerializable(typeof(CliBenchResult))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DistKit.Cli.Client;
+using DistKit.Client;
 using DistKit.Core;
 using DistKit.Server;
 using DistKit.Server.Settings;
@@ -42,9 +42,11 @@ public static class CommandRunner
     {
         CliException cli => (cli.ExitCode, cli.Message),
         SettingsException settings => (ExitCodes.Config, settings.Message),
+        Microsoft.Extensions.Options.OptionsValidationException options => (ExitCodes.Config, OneLine(options.Failures.FirstOrDefault() ?? options.Message)),
         NodeStartupException startup => (ExitCodes.Unavailable, startup.Message),
         NodeApiException api => (ExitCodeFor(api.Status), $"{api.Message} ({api.Code})"),
         HttpRequestException http => (ExitCodes.Unavailable, $"cannot reach the node: {OneLine(http.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
+        EngineUnavailableException { Engine: NodeClient.Engine } node => (ExitCodes.Unavailable, $"{OneLine(node.InnerException?.Message ?? node.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
         TaskCanceledException when !cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "the node did not answer in time"),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         DistKitException { IsTransient: true } down => (ExitCodes.Unavailable, OneLine(down.Message) + "; try again once it is back"),

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DistKit.Cli.Client;
+using DistKit.Client;
 
 namespace DistKit.Cli.Conventions;
 
@@ -35,17 +35,22 @@ public sealed class NodeConnection
     }
 
     /// <summary>A client for the node the parsed command line names; <paramref name="timeout"/> bounds each call (default 100 s).</summary>
-    public NodeClient CreateClient(ParseResult parseResult, TimeSpan? timeout = null)
+    public NodeClient CreateClient(ParseResult parseResult, TimeSpan? timeout = null) =>
+        new(Address(parseResult), TokenOf(parseResult), timeout: timeout);
+
+    /// <summary>The node address the parsed command line names.</summary>
+    /// <exception cref="CliException">It is not an http(s) address (exit 64).</exception>
+    public Uri Address(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var node = parseResult.GetValue(Node) ?? DefaultNode;
-        if (!Uri.TryCreate(node, UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new CliException(ExitCodes.Usage, $"--node: '{node}' is not a node address; write it as http://HOST:PORT");
-        }
-
-        return new NodeClient(baseAddress, parseResult.GetValue(Token), timeout: timeout);
+        return Uri.TryCreate(node, UriKind.Absolute, out var baseAddress) && (baseAddress.Scheme == Uri.UriSchemeHttp || baseAddress.Scheme == Uri.UriSchemeHttps)
+            ? baseAddress
+            : throw new CliException(ExitCodes.Usage, $"--node: '{node}' is not a node address; write it as http://HOST:PORT");
     }
+
+    /// <summary>The API token the parsed command line gives, if any.</summary>
+    public string? TokenOf(ParseResult parseResult) => parseResult?.GetValue(Token);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

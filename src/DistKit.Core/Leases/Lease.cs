@@ -20,6 +20,7 @@ public abstract class Lease : IAsyncDisposable
     private Task _renewal = Task.CompletedTask;
     private bool _stopping;
     private int _disposed;
+    private int _lossReason;
 
     /// <summary>Creates the handle for a lease the engine granted to a request sent at <paramref name="requestStarted"/> (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
     protected Lease(string name, string ownerToken, long fencingToken, LeaseOptions options, long requestStarted)
@@ -42,7 +43,7 @@ public abstract class Lease : IAsyncDisposable
         _time = options.TimeProvider;
         _validUntilTimestamp = requestStarted + ToTimestampTicks(validFor);
         _renewTimer = _time.CreateTimer(_ => OnRenewalDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _expiry = _time.CreateTimer(_ => MarkLost(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _expiry = _time.CreateTimer(_ => MarkLost(LeaseLossReason.ValidityExpired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The leased name.</summary>
@@ -56,6 +57,12 @@ public abstract class Lease : IAsyncDisposable
 
     /// <summary>Fires once the lease can no longer be guaranteed to be this holder's.</summary>
     public CancellationToken Lost => _lost.Token;
+
+    /// <summary>Why <see cref="Lost"/> fired; <see cref="LeaseLossReason.None"/> while held.</summary>
+    public LeaseLossReason LossReason => (LeaseLossReason)Volatile.Read(ref _lossReason);
+
+    /// <summary>The engine's name (<c>redis</c>, <c>etcd</c>, …), for telemetry.</summary>
+    protected abstract string Engine { get; }
 
     /// <summary>How long the lease is guaranteed from now, if no renewal succeeds meanwhile; zero once lost.</summary>
     public TimeSpan Remaining
@@ -131,6 +138,7 @@ public abstract class Lease : IAsyncDisposable
         catch (Exception) when (!token.IsCancellationRequested && !_lost.IsCancellationRequested)
         {
             // Transient (engine restarting, connection dropped): keep trying while the lease is valid.
+            Diagnostics.DistKitDiagnostics.RenewalFailed(Engine);
             ScheduleRenewal(_options.RenewPeriod);
             return;
         }
@@ -142,7 +150,7 @@ public abstract class Lease : IAsyncDisposable
 
         if (!stillOurs)
         {
-            MarkLost();
+            MarkLost(LeaseLossReason.RenewalRefused);
             return;
         }
 
@@ -167,15 +175,22 @@ public abstract class Lease : IAsyncDisposable
         var left = Volatile.Read(ref _validUntilTimestamp) - _time.GetTimestamp();
         if (left <= 0)
         {
-            MarkLost();
+            MarkLost(LeaseLossReason.ValidityExpired);
             return;
         }
 
         _expiry.Change(TimeSpan.FromSeconds(left / (double)_time.TimestampFrequency), Timeout.InfiniteTimeSpan);
     }
 
-    private void MarkLost()
+    private void MarkLost(LeaseLossReason reason)
     {
+        // The first reason is the one that counts: a release after a loss is still that loss.
+        if (Interlocked.CompareExchange(ref _lossReason, (int)reason, (int)LeaseLossReason.None) == (int)LeaseLossReason.None
+            && reason != LeaseLossReason.Released)
+        {
+            Diagnostics.DistKitDiagnostics.LeaseLost(Engine, reason);
+        }
+
         try
         {
             _lost.Cancel();
@@ -236,7 +251,7 @@ public abstract class Lease : IAsyncDisposable
         // Released even when already counted as lost: the engine may still hold it for us (a
         // renewal that landed but whose answer was abandoned), and every engine's release only
         // touches the lease if this holder still owns it.
-        MarkLost();
+        MarkLost(LeaseLossReason.Released);
         if (release)
         {
             try

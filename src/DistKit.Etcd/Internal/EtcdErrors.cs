@@ -24,5 +24,9 @@ internal static class EtcdErrors
         _ => false,
     };
 
-    public static EngineUnavailableException Unavailable(Exception e) => new("etcd", e);
+    public static EngineUnavailableException Unavailable(Exception e)
+    {
+        Diagnostics.EtcdDiagnostics.EngineError("etcd");
+        return new("etcd", e);
+    }
 }

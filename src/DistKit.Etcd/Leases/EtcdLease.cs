@@ -31,6 +31,8 @@ internal sealed class EtcdLease : Core.Leases.Lease
     }
 
     // One keep-alive on its own stream: the answer's TTL is 0 when the lease is gone.
+    protected override string Engine => "etcd";
+
     protected override async ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken)
     {
         using var call = _store.LeaseClient.LeaseKeepAlive(cancellationToken: cancellationToken);

@@ -56,6 +56,7 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
     /// <inheritdoc />
     public async ValueTask<Core.Leases.Lease?> TryAcquireAsync(string name, LeaseOptions options, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.EtcdDiagnostics.Start("lease acquire", name);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

@@ -36,6 +36,7 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
 
     private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
+        using var activity = Diagnostics.EtcdDiagnostics.Start("lock acquire", name);
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -63,7 +64,7 @@ public sealed class EtcdLockProvider(EtcdLeaseStore store, LeaseOptions? options
                 var ahead = await KeyAheadAsync(prefix, myRevision, cancellationToken);
                 if (ahead is null)
                 {
-                    return new LockHandle(name, myRevision, () => lease.DisposeAsync(), lease.Lost);
+                    return new LockHandle(name, myRevision, () => lease.DisposeAsync(), () => lease.LossReason, lease.Lost);
                 }
 
                 // Read once: a second reading could land past the deadline and make the rest negative.

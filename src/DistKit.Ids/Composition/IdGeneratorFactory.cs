@@ -11,7 +11,7 @@ namespace DistKit.Ids.Composition;
 /// settings name, and time marks kept in <c>{DataDir}/ids/</c>. One per layout; the app's default
 /// generator and each layout the node serves come from here, so they name their files alike.
 /// </summary>
-public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKitOptions> distKit, IServiceProvider services, TimeProvider time)
+public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKitOptions> distKit, IServiceProvider services, TimeProvider time, Diagnostics.IdsTelemetry telemetry)
 {
     /// <summary>Where worker-id files and time marks are kept.</summary>
     public string Directory => Path.GetFullPath(Path.Combine(distKit.Value.DataDir, "ids"));
@@ -41,6 +41,7 @@ public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKi
         {
             Generator = IdGeneratorOptions.Default with { Layout = layout, ClockPolicy = options.ClockPolicy, TimeProvider = time },
             TimeMarksFor = workerId => new FileTimeMarkStore(Path.Combine(directory, $"{layout.StorageName}-{workerId}.mark")),
+            Telemetry = telemetry,
         });
     }
 }

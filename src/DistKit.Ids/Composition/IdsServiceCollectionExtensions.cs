@@ -1,6 +1,9 @@
 using DistKit.Core.Composition;
 using DistKit.Ids;
 using DistKit.Ids.Composition;
+using DistKit.Ids.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -53,6 +56,7 @@ public static class IdsServiceCollectionExtensions
         options.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IdsOptions>, IdsOptionsValidation>();
         builder.Engines.Add(IdsOptions.Capability, DistKitBuilder.Embedded);
+        builder.Services.AddSingleton(services => new IdsTelemetry(services.GetService<IMeterFactory>(), services.GetService<ILoggerFactory>()));
         builder.Services.AddSingleton<IdGeneratorFactory>();
         builder.Services.AddSingleton(services =>
             services.GetRequiredService<IdGeneratorFactory>().Create(services.GetRequiredService<IOptions<IdsOptions>>().Value.Layout));

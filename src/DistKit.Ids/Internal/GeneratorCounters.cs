@@ -3,12 +3,12 @@ using System.Diagnostics.Metrics;
 namespace DistKit.Ids.Internal;
 
 /// <summary>
-/// The package's one Meter, <c>DistKit.Ids</c>. Only events off the hot path are counted: a
-/// counter per id would cost more than the id.
+/// What generators count, on the package's <c>DistKit.Ids</c> meter. Only events off the hot path
+/// are counted: a counter per id would cost more than the id.
 /// </summary>
-internal static class IdsTelemetry
+internal static class GeneratorCounters
 {
-    public static readonly Meter Meter = new("DistKit.Ids", typeof(IdsTelemetry).Assembly.GetName().Version?.ToString());
+    private static readonly Meter Meter = Diagnostics.IdsTelemetry.SharedMeter;
 
     /// <summary>Times a generator found the clock behind its last id (whatever the policy then did).</summary>
     public static readonly Counter<long> ClockBehind = Meter.CreateCounter<long>(

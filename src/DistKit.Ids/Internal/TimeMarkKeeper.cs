@@ -24,7 +24,7 @@ internal sealed class TimeMarkKeeper(ITimeMarkStore store, IdLayout layout, Time
     {
         var through = neededTick + _reachTicks;
         store.Save(TimeOf(through + 1));
-        IdsTelemetry.TimeMarkWrites.Add(1);
+        GeneratorCounters.TimeMarkWrites.Add(1);
         return through;
     }
 

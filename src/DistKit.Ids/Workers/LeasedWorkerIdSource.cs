@@ -36,7 +36,7 @@ public sealed class LeasedWorkerIdSource(ILeaseStore store, string scope, LeaseO
             {
                 // Abandoned, not released: the id returns only after TTL + drift, so a next holder
                 // whose clock runs behind this one cannot issue ids this process already issued.
-                return new WorkerIdLease(id, () => lease.AbandonAsync(), () => lease.ValidUntil, lease.Lost);
+                return new WorkerIdLease(id, () => lease.AbandonAsync(), () => lease.ValidUntil, () => lease.LossReason, lease.Lost);
             }
         }
 

@@ -1,3 +1,5 @@
+using DistKit.Core.Leases;
+
 namespace DistKit.Ids.Workers;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace DistKit.Ids.Workers;
 public sealed class WorkerIdLease : IAsyncDisposable
 {
     private readonly Func<ValueTask>? _release;
+    private readonly Func<LeaseLossReason>? _lossReason;
     private int _released;
 
     /// <summary>
@@ -13,7 +16,14 @@ public sealed class WorkerIdLease : IAsyncDisposable
     /// if it is taken away, <paramref name="validUntil"/> tells until when it is guaranteed.
     /// </summary>
     public WorkerIdLease(long workerId, Func<ValueTask>? release, Func<DateTimeOffset>? validUntil = null, CancellationToken lost = default)
+        : this(workerId, release, validUntil, null, lost)
     {
+    }
+
+    /// <summary>Creates a lease as the other constructor does, with <paramref name="lossReason"/> telling why <paramref name="lost"/> fired.</summary>
+    public WorkerIdLease(long workerId, Func<ValueTask>? release, Func<DateTimeOffset>? validUntil, Func<LeaseLossReason>? lossReason, CancellationToken lost)
+    {
+        _lossReason = lossReason;
         ArgumentOutOfRangeException.ThrowIfNegative(workerId);
         WorkerId = workerId;
         Lost = lost;
@@ -29,6 +39,9 @@ public sealed class WorkerIdLease : IAsyncDisposable
 
     /// <summary>Fires when the id can no longer be guaranteed to be this process's own; never fires for static ids.</summary>
     public CancellationToken Lost { get; }
+
+    /// <summary>Why <see cref="Lost"/> fired; <see cref="LeaseLossReason.None"/> while held or when the source cannot tell.</summary>
+    public LeaseLossReason LossReason => _lossReason?.Invoke() ?? LeaseLossReason.None;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,6 +1,9 @@
 using DistKit.Core.Composition;
 using DistKit.Locks;
 using DistKit.Locks.Composition;
+using DistKit.Locks.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,7 +15,8 @@ public static class LocksServiceCollectionExtensions
     /// Registers <see cref="IDistributedLockProvider"/> on the engine named by
     /// <c>DistKit:Capabilities:Locks</c> (default <c>embedded</c>), with the lease from
     /// <c>DistKit:Locks</c>; <paramref name="configure"/> runs after the configuration is read.
-    /// Each engine's provider is also registered under its name as a keyed service.
+    /// Each engine's provider is also registered under its name as a keyed service; the one
+    /// resolved unkeyed is wrapped in <see cref="InstrumentedLockProvider"/> for telemetry.
     /// </summary>
     public static DistKitBuilder AddLocks(this DistKitBuilder builder, Action<LocksOptions>? configure = null)
     {
@@ -39,8 +43,11 @@ public static class LocksServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<LocksOptions>, LocksOptionsValidation>();
         builder.Engines.Add(LocksOptions.Capability, DistKitBuilder.Embedded);
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(DistKitBuilder.Embedded, (_, _) => new InProcessLockProvider());
-        builder.Services.AddSingleton(services =>
-            services.GetRequiredKeyedService<IDistributedLockProvider>(services.GetRequiredService<IOptions<LocksOptions>>().Value.Engine));
+        builder.Services.AddSingleton(services => new LocksTelemetry(services.GetService<IMeterFactory>(), services.GetService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IDistributedLockProvider>(services => new InstrumentedLockProvider(
+            services.GetRequiredKeyedService<IDistributedLockProvider>(services.GetRequiredService<IOptions<LocksOptions>>().Value.Engine),
+            services.GetRequiredService<LocksTelemetry>(),
+            services.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

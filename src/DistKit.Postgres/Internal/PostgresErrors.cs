@@ -13,5 +13,9 @@ internal static class PostgresErrors
     /// </summary>
     public static bool IsOutage(Exception e) => e is NpgsqlException { IsTransient: true };
 
-    public static EngineUnavailableException Unavailable(Exception e) => new("postgres", e);
+    public static EngineUnavailableException Unavailable(Exception e)
+    {
+        Diagnostics.PostgresDiagnostics.EngineError("postgres");
+        return new("postgres", e);
+    }
 }

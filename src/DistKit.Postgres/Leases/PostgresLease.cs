@@ -22,6 +22,8 @@ internal sealed class PostgresLease : Lease
         return lease;
     }
 
+    protected override string Engine => "postgres";
+
     protected override ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken) =>
         _store.RenewAsync(Name, OwnerToken, _engineTtl, cancellationToken);
 

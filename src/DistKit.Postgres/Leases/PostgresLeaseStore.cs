@@ -27,6 +27,7 @@ public sealed class PostgresLeaseStore(NpgsqlDataSource dataSource, string table
     /// <inheritdoc />
     public async ValueTask<Lease?> TryAcquireAsync(string name, LeaseOptions options, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.PostgresDiagnostics.Start("lease acquire", name);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

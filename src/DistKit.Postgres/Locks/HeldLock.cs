@@ -1,3 +1,4 @@
+using DistKit.Core.Leases;
 using Npgsql;
 
 namespace DistKit.Postgres.Locks;
@@ -31,6 +32,10 @@ internal sealed class HeldLock : IAsyncDisposable
 
     public CancellationToken Lost => _lost.Token;
 
+    public LeaseLossReason LossReason => _lost.IsCancellationRequested ? LeaseLossReason.SessionEnded
+        : _stop.IsCancellationRequested ? LeaseLossReason.Released
+        : LeaseLossReason.None;
+
     private async Task WatchAsync(TimeSpan every, TimeProvider time)
     {
         while (!_stop.IsCancellationRequested)
@@ -62,6 +67,7 @@ internal sealed class HeldLock : IAsyncDisposable
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
             {
                 // The session is gone, and a session lock with it.
+                Core.Diagnostics.DistKitDiagnostics.LeaseLost("postgres", LeaseLossReason.SessionEnded);
                 await _lost.CancelAsync();
                 return;
             }

@@ -52,6 +52,7 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
 
     private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
+        using var activity = Diagnostics.PostgresDiagnostics.Start("lock acquire", name);
         NpgsqlConnection connection;
         try
         {
@@ -85,7 +86,7 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
             }
 
             var held = new HeldLock(connection, key, _options.LivenessCheck, _options.TimeProvider, GiveBack);
-            return new LockHandle(name, fence, held.ReleaseAsync, held.Lost);
+            return new LockHandle(name, fence, held.ReleaseAsync, () => held.LossReason, held.Lost);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -18,5 +18,9 @@ internal static class RedisErrors
         _ => false,
     };
 
-    public static EngineUnavailableException Unavailable(Exception e) => new("redis", e);
+    public static EngineUnavailableException Unavailable(Exception e)
+    {
+        Diagnostics.RedisDiagnostics.EngineError("redis");
+        return new("redis", e);
+    }
 }

@@ -41,6 +41,8 @@ internal sealed class RedisLease : Lease
         return lease;
     }
 
+    protected override string Engine => "redis";
+
     protected override async ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken) =>
         (long)await RedisLeaseStore.Renew.EvaluateAsync(_redis.GetDatabase(), [_key], [OwnerToken, _engineTtlMs]).WaitAsync(cancellationToken) == 1;
 

@@ -55,6 +55,7 @@ public sealed class RedisLeaseStore(IConnectionMultiplexer redis, string keyPref
     /// <inheritdoc />
     public async ValueTask<Lease?> TryAcquireAsync(string name, LeaseOptions options, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.RedisDiagnostics.Start("lease acquire", name);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

@@ -151,6 +151,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
 
     private async ValueTask<LockHandle?> EnterAsync(string name, LockKeys lockKeys, TimeSpan wait, CancellationToken cancellationToken)
     {
+        using var activity = Diagnostics.RedisDiagnostics.Start("lock acquire", name);
         var time = _options.Lease.TimeProvider;
         var keys = lockKeys.All;
         var token = $"{_tokenSeed}{Interlocked.Increment(ref _tokens):x}@{_inbox}";
@@ -162,7 +163,7 @@ public sealed class RedisLockProvider(IConnectionMultiplexer redis, RedisLockOpt
         var release = new ReleaseCommand(Release, lockKeys.ForRelease, [token, handOverMs]);
         var deadline = wait != Timeout.InfiniteTimeSpan ? time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
 
-        LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
+        LockHandle Held(RedisLease lease) => new(name, lease.FencingToken, () => lease.DisposeAsync(), () => lease.LossReason, lease.Lost);
 
         // Set while a call may have left this caller queued or holding on the server without it
         // knowing (cancelled, timed out, or queued and then gave up): the finally block then runs

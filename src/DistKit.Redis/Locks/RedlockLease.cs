@@ -25,6 +25,8 @@ internal sealed class RedlockLease : Lease
         return lease;
     }
 
+    protected override string Engine => "redlock";
+
     protected override async ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken) =>
         await _provider.RenewAsync(_key, OwnerToken, cancellationToken);
 

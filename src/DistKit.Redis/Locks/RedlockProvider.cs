@@ -89,6 +89,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
 
     private async ValueTask<LockHandle?> EnterAsync(string name, TimeSpan wait, CancellationToken cancellationToken)
     {
+        using var activity = Diagnostics.RedisDiagnostics.Start("redlock acquire", name);
         var time = _options.Lease.TimeProvider;
         var keys = KeysOf(name, _options.KeyPrefix);
         var channel = RedisChannel.Literal($"{_options.KeyPrefix}{{{name}}}:released");
@@ -115,7 +116,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
 
                 if (lease is not null)
                 {
-                    return new LockHandle(name, lease.FencingToken, () => lease.DisposeAsync(), lease.Lost);
+                    return new LockHandle(name, lease.FencingToken, () => lease.DisposeAsync(), () => lease.LossReason, lease.Lost);
                 }
 
                 var left = deadline == long.MaxValue ? TimeSpan.MaxValue : time.GetElapsedTime(time.GetTimestamp(), deadline);
@@ -175,6 +176,7 @@ public sealed class RedlockProvider : IDistributedLockProvider
             {
                 // Too few instances answer for any majority: an outage, not contention.
                 await ReleaseAllAsync(keys[0], token, default);
+                Diagnostics.RedisDiagnostics.EngineError("redlock");
                 throw new Core.EngineUnavailableException("redlock", new TimeoutException($"{fences.Count(f => f < 0)} of {_instances.Length} instances did not answer; a lock needs {Quorum}"));
             }
 

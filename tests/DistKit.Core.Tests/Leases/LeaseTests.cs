@@ -160,6 +160,8 @@ public sealed class LeaseTests
             return lease;
         }
 
+        protected override string Engine => "scripted";
+
         protected override ValueTask<bool> RenewCoreAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _renewals);

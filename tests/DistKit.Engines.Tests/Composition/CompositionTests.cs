@@ -1,6 +1,7 @@
 using DistKit.Ids;
 using DistKit.Ids.Workers;
 using DistKit.Locks;
+using DistKit.Locks.Composition;
 using DistKit.Redis.Leases;
 using DistKit.Redis.Locks;
 using DistKit.Testing;
@@ -106,7 +107,8 @@ public sealed class CompositionTests(RedisFixture redis, EtcdFixture etcd, Postg
         using var host = Host(new() { ["DistKit:Capabilities:Locks"] = "redis" }, distKit => distKit.AddRedis(r => r.Configuration = redis.ConnectionString).AddLocks(l => l.Engine = "embedded"));
         await host.StartAsync(TestContext.Current.CancellationToken);
 
-        Assert.IsType<InProcessLockProvider>(host.Services.GetRequiredService<IDistributedLockProvider>());
+        var locks = Assert.IsType<InstrumentedLockProvider>(host.Services.GetRequiredService<IDistributedLockProvider>());
+        Assert.IsType<InProcessLockProvider>(locks.Inner);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
