@@ -74,6 +74,17 @@ if [ $build_status -eq 0 ]; then
   cat "$results/publish.log" >>"$results/build.log"
   export DISTKIT_TEST_CLI="$results/cli/distkit"
 fi
+if [ $build_status -eq 0 ]; then
+  # The packages users install, for the packaging tests and the sample app. A version of this
+  # run's own, so NuGet's cache never hands the sample an older build under the same version.
+  say "packing the libraries and the tool"
+  export DISTKIT_TEST_PACKAGE_VERSION="0.1.0-test.$(date +%Y%m%d%H%M%S)"
+  export DISTKIT_TEST_PACKAGES="$results/packages"
+  dotnet pack DistKit.slnx -c Release --no-build -o "$DISTKIT_TEST_PACKAGES" -p:PackageVersion="$DISTKIT_TEST_PACKAGE_VERSION" \
+    -nologo -v:minimal >"$results/pack.log" 2>&1
+  build_status=$?
+  cat "$results/pack.log" >>"$results/build.log"
+fi
 dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
 warnings=$(grep -cE ': warning [A-Z]+[0-9]+' "$results/build.log" || true)
 if [ $build_status -ne 0 ] || [ "$warnings" -ne 0 ]; then

@@ -1,0 +1,3 @@
+using DistKit.Testing;
+
+[assembly: AssemblyFixture(typeof(RedisFixture))]
