@@ -17,11 +17,16 @@ public static class DistKitCli
         new BenchCommands(),
     ];
 
-    /// <summary>Builds the root command with every group.</summary>
-    public static RootCommand BuildRoot()
+    /// <summary>
+    /// Builds the root command: with <paramref name="only"/> naming a group, that group alone (a
+    /// start builds no command it will not run); otherwise every group, for help and errors.
+    /// </summary>
+    public static RootCommand BuildRoot(string? only = null)
     {
         var root = new RootCommand("DistKit: IDs, locks, delayed jobs, search, load balancing, configuration and crawling, on one machine or on the engines you run");
-        foreach (var group in Groups())
+        var groups = Groups().ToList();
+        var named = groups.Where(g => g.Name == only).ToList();
+        foreach (var group in named.Count == 1 ? named : groups)
         {
             root.Subcommands.Add(group.Build());
         }
@@ -46,7 +51,8 @@ public static class DistKitCli
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var root = BuildRoot();
+        ArgumentNullException.ThrowIfNull(args);
+        var root = BuildRoot(args.FirstOrDefault(a => !a.StartsWith('-')));
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -10,5 +10,8 @@ namespace DistKit.Cli.Commands;
 /// </summary>
 internal interface ICommandGroup
 {
+    /// <summary>The top-level command's name, known without building it: only the group a command line names is built.</summary>
+    string Name { get; }
+
     Command Build();
 }

@@ -8,6 +8,8 @@ using DistKit.Ids.Encoding;
 using DistKit.Ids.Workers;
 using DistKit.Core.Composition;
 using DistKit.Ids.Composition;
+using DistKit.Ids.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Cli.Commands;
@@ -15,9 +17,11 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit id next|decode|layout</c>: local id work, no node needed.</summary>
 internal sealed class IdCommands : ICommandGroup
 {
+    public string Name => "id";
+
     public Command Build()
     {
-        var group = new Command("id", "Issue, decode and plan 64-bit time-ordered ids (runs locally; no node needed)");
+        var group = new Command(Name, "Issue, decode and plan 64-bit time-ordered ids (runs locally; no node needed)");
         group.Subcommands.Add(Next());
         group.Subcommands.Add(Decode());
         group.Subcommands.Add(Layout());
@@ -99,15 +103,24 @@ internal sealed class IdCommands : ICommandGroup
                 CliEngines.RequireConfigured(settings, from, "--worker-from");
             }
 
-            await using var services = CliEngines.Compose(settings, distKit => distKit.AddIds(ids =>
+            void Configure(IdsOptions ids)
             {
                 ids.Engine = from == "file" ? DistKitBuilder.Embedded : from;
-                ids.Worker = parseResult.GetValue(worker) ?? ids.Worker;
+                ids.Worker = parseResult.GetValue(worker) ?? settings.Ids.Worker;
                 ids.Layout = idLayout;
                 ids.ClockPolicy = parseResult.GetValue(clock);
                 ids.WorkerLease = ids.WorkerLease with { Ttl = parseResult.GetValue(leaseTtl) };
-            }));
-            var factory = services.GetRequiredService<IdGeneratorFactory>();
+            }
+
+            // A file or a fixed worker id needs no engine, so no container: the same factory, made
+            // by hand, keeps a start of `id next` short.
+            var standalone = new IdsOptions();
+            Configure(standalone);
+            await using var services = standalone.Worker is null && standalone.Engine != DistKitBuilder.Embedded
+                ? CliEngines.Compose(settings, distKit => distKit.AddIds(Configure))
+                : null;
+            var factory = services?.GetRequiredService<IdGeneratorFactory>() ?? new IdGeneratorFactory(
+                Options.Create(standalone), Options.Create(new DistKitOptions { DataDir = settings.DataDir }), null, TimeProvider.System, IdsTelemetry.Default);
             var directory = factory.Directory;
             var name = idLayout.StorageName;
             var source = factory.WorkerIdSource(idLayout);

@@ -7,11 +7,13 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit info</c>: what a running node is and which engine serves each capability.</summary>
 internal sealed class InfoCommand : ICommandGroup
 {
+    public string Name => "info";
+
     public Command Build()
     {
         var connection = new NodeConnection();
         var json = CliOptions.Json();
-        var command = new Command("info", "Show a running node's version, data directory and the engine behind each capability");
+        var command = new Command(Name, "Show a running node's version, data directory and the engine behind each capability");
         connection.AddTo(command);
         command.Options.Add(json);
         CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>

@@ -12,9 +12,11 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit lock run</c>: like <c>flock</c>, across machines.</summary>
 internal sealed class LockCommands : ICommandGroup
 {
+    public string Name => "lock";
+
     public Command Build()
     {
-        var group = new Command("lock", "Run commands under a distributed lock");
+        var group = new Command(Name, "Run commands under a distributed lock");
         group.Subcommands.Add(Run());
         return group;
     }

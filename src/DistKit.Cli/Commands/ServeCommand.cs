@@ -8,13 +8,15 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit serve</c>: runs a node in the foreground until SIGTERM or Ctrl+C.</summary>
 internal sealed class ServeCommand : ICommandGroup
 {
+    public string Name => "serve";
+
     public Command Build()
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Where embedded engines keep their files (env DISTKIT_DATA_DIR; default ./data)" };
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, ';'-separated (env DISTKIT_URLS; default {NodeSettings.DefaultUrls})" };
         var config = new Option<string?>("--config") { Description = $"Settings file (env DISTKIT_CONFIG; default ./{NodeSettingsLoader.DefaultConfigFile} when present)" };
 
-        var command = new Command("serve", "Run a DistKit node: the HTTP API under /v1, on embedded engines unless configured otherwise");
+        var command = new Command(Name, "Run a DistKit node: the HTTP API under /v1, on embedded engines unless configured otherwise");
         command.Options.Add(dataDir);
         command.Options.Add(urls);
         command.Options.Add(config);

@@ -11,7 +11,12 @@ namespace DistKit.Ids.Composition;
 /// settings name, and time marks kept in <c>{DataDir}/ids/</c>. One per layout; the app's default
 /// generator and each layout the node serves come from here, so they name their files alike.
 /// </summary>
-public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKitOptions> distKit, IServiceProvider services, TimeProvider time, Diagnostics.IdsTelemetry telemetry)
+/// <remarks>
+/// Made by the container, or by hand where settings name no engine (a file or a fixed worker id),
+/// as the CLI's <c>distkit id next</c> does to start without one; <paramref name="services"/> is
+/// then null, and is needed only for the engines' lease stores.
+/// </remarks>
+public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKitOptions> distKit, IServiceProvider? services, TimeProvider time, Diagnostics.IdsTelemetry telemetry)
 {
     /// <summary>Where worker-id files and time marks are kept.</summary>
     public string Directory => Path.GetFullPath(Path.Combine(distKit.Value.DataDir, "ids"));
@@ -28,7 +33,11 @@ public sealed class IdGeneratorFactory(IOptions<IdsOptions> ids, IOptions<DistKi
 
         return options.Engine == DistKitBuilder.Embedded
             ? new FileWorkerIdSource(Path.Combine(Directory, layout.StorageName + ".worker"))
-            : new LeasedWorkerIdSource(services.GetRequiredKeyedService<ILeaseStore>(options.Engine), layout.StorageName, options.WorkerLease);
+            : new LeasedWorkerIdSource(
+                (services ?? throw new InvalidOperationException($"worker ids on '{options.Engine}' need the engine's registration; make the factory through AddIds()"))
+                    .GetRequiredKeyedService<ILeaseStore>(options.Engine),
+                layout.StorageName,
+                options.WorkerLease);
     }
 
     /// <summary>A generator of <paramref name="layout"/> that keeps its own worker id; call its <see cref="ManagedIdGenerator.StartAsync"/>.</summary>
