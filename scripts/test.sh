@@ -66,8 +66,9 @@ say "building DistKit.slnx"
 dotnet build DistKit.slnx -c Release -nologo -clp:NoSummary -v:minimal -p:UseSharedCompilation=true >"$results/build.log" 2>&1
 build_status=$?
 if [ $build_status -eq 0 ]; then
-  # The shipped CLI, compiled to native code, for every process test: they start it thousands of
-  # times, and each native start costs about a third of the CPU of a ReadyToRun one.
+  # The shipped CLI (distkit, and distkit-node beside it), compiled to native code, for every
+  # process test: they start it thousands of times, and each native start costs about a third of
+  # the CPU of a ReadyToRun one.
   say "publishing the native CLI for the process tests"
   dotnet publish src/DistKit.Cli/DistKit.Cli.csproj -c Release -p:UseSharedCompilation=true -o "$results/cli" -nologo -v:minimal >"$results/publish.log" 2>&1
   build_status=$?

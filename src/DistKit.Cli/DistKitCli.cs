@@ -10,11 +10,11 @@ public static class DistKitCli
     // Every top-level command or group; a new capability adds its group here.
     private static IEnumerable<ICommandGroup> Groups() =>
     [
-        new ServeCommand(),
+        NodeBinary.InProcess ? new ServeCommand() : new NodeCommandStub("serve", ServeCommand.Description),
         new InfoCommand(),
         new IdCommands(),
         new LockCommands(),
-        new BenchCommands(),
+        NodeBinary.InProcess ? new BenchCommands() : new NodeCommandStub("bench", BenchCommands.Description),
     ];
 
     /// <summary>

@@ -41,7 +41,7 @@ public static class DistKitNode
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings);
         var distKit = NodeComposition.AddDistKit(builder.Services, settings);
-        foreach (var module in NodeComposition.Modules)
+        foreach (var module in NodeModules.All)
         {
             module.AddServices(distKit, settings);
         }
@@ -50,7 +50,7 @@ public static class DistKitNode
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<TokenAuthenticationMiddleware>(settings.Tokens);
         NodeEndpoints.Map(app, settings, dataDir);
-        foreach (var module in NodeComposition.Modules)
+        foreach (var module in NodeModules.All)
         {
             module.MapRoutes(app);
         }

@@ -39,6 +39,8 @@ public sealed class PackageTests
         using var package = Open(feed, "distkit", version);
 
         Assert.Contains(package.Entries, e => e.FullName.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal));
+        // One program running every command: the node's half, which holds them all.
+        Assert.Contains(package.Entries, e => e.FullName.EndsWith("/distkit-node.dll", StringComparison.Ordinal));
         Assert.Contains(package.Entries, e => e.FullName.EndsWith("/distkit.dll", StringComparison.Ordinal));
     }
 

@@ -28,9 +28,10 @@ public static class DistKitProcess
     }
 
     /// <summary>
-    /// The CLI that <c>scripts/test.sh</c> published once for every process test (ReadyToRun, so a
-    /// start costs about a third less CPU than a JIT-compiled one: thousands of starts per run), or
-    /// null to run the <c>distkit.dll</c> next to the tests.
+    /// The CLI that <c>scripts/test.sh</c> published once for every process test (the shipped native
+    /// <c>distkit</c>, with <c>distkit-node</c> beside it: a start costs about a third of the CPU of a
+    /// ReadyToRun one, and the tests start it thousands of times), or null to run the
+    /// <c>distkit.dll</c> next to the tests.
     /// </summary>
     public static string? PublishedCli =>
         Environment.GetEnvironmentVariable("DISTKIT_TEST_CLI") is { Length: > 0 } path

@@ -91,9 +91,16 @@ internal static class CliBench
         return command;
     }
 
-    // The CLI measures itself: the native binary, or `dotnet distkit.dll` when run from a JIT build.
+    // The CLI measures itself: the small native distkit when this is distkit-node beside it, this
+    // native binary otherwise, or `dotnet distkit.dll` when run from a JIT build.
     private static (string Program, string[] Prefix) Self()
     {
+        var small = Path.Combine(AppContext.BaseDirectory, "distkit");
+        if (File.Exists(small) && Path.GetFileName(Environment.ProcessPath) == NodeBinary.FileName)
+        {
+            return (small, []);
+        }
+
         var path = Environment.ProcessPath ?? throw new CliException(ExitCodes.Internal, "cannot tell where this program is");
         return Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? (path, [Path.Combine(AppContext.BaseDirectory, "distkit.dll")])

@@ -6,11 +6,13 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit bench …</c>: end-to-end figures, with the reference measured in the same run.</summary>
 internal sealed class BenchCommands : ICommandGroup
 {
+    public const string Description = "Measure DistKit end to end on this machine; every figure comes with its reference from the same run";
+
     public string Name => "bench";
 
     public Command Build()
     {
-        var group = new Command(Name, "Measure DistKit end to end on this machine; every figure comes with its reference from the same run");
+        var group = new Command(Name, Description);
         group.Subcommands.Add(IdsBench.Command());
         group.Subcommands.Add(LocksBench.Command());
         group.Subcommands.Add(CliBench.Command());

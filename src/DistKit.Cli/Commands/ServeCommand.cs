@@ -8,6 +8,8 @@ namespace DistKit.Cli.Commands;
 /// <summary><c>distkit serve</c>: runs a node in the foreground until SIGTERM or Ctrl+C.</summary>
 internal sealed class ServeCommand : ICommandGroup
 {
+    public const string Description = "Run a DistKit node: the HTTP API under /v1, on embedded engines unless configured otherwise";
+
     public string Name => "serve";
 
     public Command Build()
@@ -16,7 +18,7 @@ internal sealed class ServeCommand : ICommandGroup
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, ';'-separated (env DISTKIT_URLS; default {NodeSettings.DefaultUrls})" };
         var config = new Option<string?>("--config") { Description = $"Settings file (env DISTKIT_CONFIG; default ./{NodeSettingsLoader.DefaultConfigFile} when present)" };
 
-        var command = new Command(Name, "Run a DistKit node: the HTTP API under /v1, on embedded engines unless configured otherwise");
+        var command = new Command(Name, Description);
         command.Options.Add(dataDir);
         command.Options.Add(urls);
         command.Options.Add(config);

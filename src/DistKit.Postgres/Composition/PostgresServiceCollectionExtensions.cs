@@ -61,7 +61,7 @@ public static class PostgresServiceCollectionExtensions
         builder.Services.AddKeyedSingleton(Postgres, (services, _) =>
             services.GetService<NpgsqlDataSource>() is { } appOwned
                 ? new PostgresDataSource(appOwned, owned: false)
-                : new PostgresDataSource(NpgsqlDataSource.Create(ConnectionString(services)
+                : new PostgresDataSource(DistKit.Postgres.Internal.DataSources.Create(ConnectionString(services)
                     ?? throw new InvalidOperationException($"no PostgreSQL connection is configured ({builder.PathOf("Engines:Postgres")})")), owned: true));
         builder.Services.AddKeyedSingleton<ILeaseStore>(Postgres, (services, _) =>
             new PostgresLeaseStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));

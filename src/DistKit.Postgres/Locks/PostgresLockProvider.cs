@@ -34,7 +34,7 @@ public sealed class PostgresLockProvider : IDistributedLockProvider, IAsyncDispo
 
         // Closing a pooled connection would keep its session, and the lock with it.
         _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
-        _dataSource = NpgsqlDataSource.Create(_connectionString);
+        _dataSource = Internal.DataSources.Create(_connectionString);
     }
 
     /// <inheritdoc />

@@ -6,7 +6,7 @@ namespace DistKit.Server.Composition;
 /// <summary>
 /// One capability as the node serves it: the capability's registration on the composition layer,
 /// the node's own services for it, its routes under <c>/v1</c>, and what <c>/v1/info</c> says of it.
-/// A module lives in its capability's folder; adding one touches only <see cref="NodeComposition.Modules"/>.
+/// A module lives in its capability's folder; adding one touches only <see cref="NodeModules.All"/>.
 /// </summary>
 internal interface INodeModule
 {

@@ -1,20 +1,17 @@
 using DistKit.Core.Composition;
-using DistKit.Server.Ids;
-using DistKit.Server.Locks;
 using DistKit.Server.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace DistKit.Server.Composition;
 
 /// <summary>
-/// What this build serves, in one place: the engines and the capability modules. The node and the
-/// CLI both compose through here, so a provider is built one way whoever asks for it.
+/// The engines this build serves, in one place, and the node's settings as the DistKit section.
+/// The node and the CLI both compose through here, so a provider is built one way whoever asks.
+/// (The capability modules are listed in <see cref="NodeModules"/>: commands that use an engine
+/// directly must not pull the node's HTTP routes into their start.)
 /// </summary>
 public static class NodeComposition
 {
-    // The one list of capability modules; a new capability adds its module here.
-    internal static IReadOnlyList<INodeModule> Modules { get; } = [new IdsModule(), new LocksModule()];
-
     /// <summary>Registers every engine this build serves (the one list of engines).</summary>
     public static DistKitBuilder AddEngines(this DistKitBuilder distKit) =>
         distKit.AddSqlite().AddRedis().AddEtcd().AddPostgres();

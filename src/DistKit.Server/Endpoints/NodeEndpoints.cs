@@ -20,7 +20,7 @@ internal static class NodeEndpoints
             Name: "distkit",
             Version: NodeVersion.Current,
             DataDir: dataDir,
-            Capabilities: NodeComposition.Modules.ToDictionary(m => m.Capability, m => m.EngineOf(routes.ServiceProvider), StringComparer.Ordinal),
+            Capabilities: NodeModules.All.ToDictionary(m => m.Capability, m => m.EngineOf(routes.ServiceProvider), StringComparer.Ordinal),
             Engines: ServedEngines.ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
             TokensRequired: settings.Tokens.Count > 0));
         routes.MapGet("/v1/info", () => TypedResults.Json(info.Value, ApiJsonContext.Default.NodeInfo));

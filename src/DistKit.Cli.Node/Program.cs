@@ -1,0 +1,3 @@
+using DistKit.Cli;
+
+return await DistKitCli.RunAsync(args, Console.Out, Console.Error);

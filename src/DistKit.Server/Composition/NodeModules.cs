@@ -1,0 +1,10 @@
+using DistKit.Server.Ids;
+using DistKit.Server.Locks;
+
+namespace DistKit.Server.Composition;
+
+/// <summary>The capability modules the node serves: the one list a new capability adds its module to.</summary>
+internal static class NodeModules
+{
+    public static IReadOnlyList<INodeModule> All { get; } = [new IdsModule(), new LocksModule()];
+}
