@@ -46,6 +46,9 @@ public sealed class NodeClient : IDisposable
     /// <summary>The node's address.</summary>
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>How long one request may take; a lock wait is asked for in slices that fit in it.</summary>
+    public TimeSpan RequestTimeout => _http.Timeout;
+
     /// <summary><c>GET /v1/info</c>: the node, and the engine behind each capability it serves.</summary>
     public Task<NodeInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "v1/info", null, ClientJsonContext.Default.NodeInfo, cancellationToken);

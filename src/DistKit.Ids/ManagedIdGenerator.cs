@@ -145,6 +145,12 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 var held = await TryAcquireAsync(stop);
+                if (held is { } got)
+                {
+                    // Before the first attempt is reported done, so a caller that waited for it finds it logged.
+                    Quietly(() => IdsLog.WorkerIdAcquired(_options.Telemetry.Logger, got.Lease.WorkerId, Layout.Name));
+                }
+
                 _firstAttempt.TrySetResult();
                 if (held is null)
                 {
@@ -160,7 +166,7 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                         failure = _lastFailure;
                     }
 
-                    IdsLog.WorkerIdUnavailable(_options.Telemetry.Logger, Layout.Name, failure?.Message ?? "no answer", Core.Duration.Format(delay));
+                    Quietly(() => IdsLog.WorkerIdUnavailable(_options.Telemetry.Logger, Layout.Name, failure?.Message ?? "no answer", Core.Duration.Format(delay)));
                     await Task.Delay(delay, _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     pause = pause * 2 < _options.RetryMax ? pause * 2 : _options.RetryMax;
                     continue;
@@ -176,8 +182,11 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
                 if (lease.Lost.IsCancellationRequested && !stop.IsCancellationRequested)
                 {
                     var reason = Core.Diagnostics.DistKitDiagnostics.Describe(lease.LossReason);
-                    _options.Telemetry.Losses.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("reason", reason));
-                    IdsLog.WorkerIdLost(_options.Telemetry.Logger, lease.WorkerId, Layout.Name, reason);
+                    Quietly(() =>
+                    {
+                        _options.Telemetry.Losses.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("reason", reason));
+                        IdsLog.WorkerIdLost(_options.Telemetry.Logger, lease.WorkerId, Layout.Name, reason);
+                    });
                 }
 
                 lock (_gate)
@@ -257,8 +266,7 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             }
 
             activity?.SetTag("distkit.ids.worker", lease.WorkerId);
-            _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "acquired"));
-            IdsLog.WorkerIdAcquired(_options.Telemetry.Logger, lease.WorkerId, Layout.Name);
+            Quietly(() => _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "acquired")));
             return (generator, lease, marks);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -269,7 +277,7 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             }
 
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
-            _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "unavailable"));
+            Quietly(() => _options.Telemetry.Acquisitions.Add(1, new KeyValuePair<string, object?>("layout", Layout.Name), new KeyValuePair<string, object?>("outcome", "unavailable")));
 
             lock (_gate)
             {
@@ -279,6 +287,20 @@ public sealed class ManagedIdGenerator : IIdGenerator, IAsyncDisposable
             }
 
             return null;
+        }
+    }
+
+    // Telemetry is best effort: a logging provider that throws must neither end the loop that keeps
+    // the worker id nor leave a generator in use whose lease was given back.
+    private static void Quietly(Action report)
+    {
+        try
+        {
+            report();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing to do: the report is lost, the generator is not.
         }
     }
 

@@ -17,9 +17,9 @@ namespace DistKit.Cli.Bench;
 internal static class LockContenders
 {
     // Each client composes its own services, as a separate process would: its own connections.
-    public static ContenderFactory DistKit(string backend, NodeSettings settings, Uri? node) => new("distkit", (_, _) =>
+    public static ContenderFactory DistKit(string backend, NodeSettings settings, Uri? node) => new("distkit", async (_, _) =>
     {
-        var services = CliEngines.Compose(settings, distKit =>
+        var services = await CliEngines.ComposeAsync(settings, distKit =>
         {
             if (node is not null)
             {
@@ -28,7 +28,7 @@ internal static class LockContenders
 
             distKit.AddLocks(locks => locks.Engine = backend);
         });
-        return Task.FromResult<ILockContender>(new ProviderContender(services.GetRequiredService<IDistributedLockProvider>(), services));
+        return new ProviderContender(services.GetRequiredService<IDistributedLockProvider>(), services);
     });
 
     /// <summary>madelson/DistributedLock on the same server, or null where it has no backend to compare with.</summary>

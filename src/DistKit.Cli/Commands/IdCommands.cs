@@ -117,7 +117,7 @@ internal sealed class IdCommands : ICommandGroup
             var standalone = new IdsOptions();
             Configure(standalone);
             await using var services = standalone.Worker is null && standalone.Engine != DistKitBuilder.Embedded
-                ? CliEngines.Compose(settings, distKit => distKit.AddIds(Configure))
+                ? await CliEngines.ComposeAsync(settings, distKit => distKit.AddIds(Configure))
                 : null;
             var factory = services?.GetRequiredService<IdGeneratorFactory>() ?? new IdGeneratorFactory(
                 Options.Create(standalone), Options.Create(new DistKitOptions { DataDir = settings.DataDir }), null, TimeProvider.System, IdsTelemetry.Default);

@@ -110,7 +110,7 @@ internal sealed class LockCommands : ICommandGroup
             CliEngines.RequireConfigured(settings, engine, "--backend");
         }
 
-        var services = CliEngines.Compose(settings, distKit =>
+        var services = await CliEngines.ComposeAsync(settings, distKit =>
         {
             if (onNode)
             {

@@ -24,7 +24,7 @@ public static class CliEngines
     /// adds, checked as a host checks them at start.
     /// </summary>
     /// <exception cref="CliException">A setting the command uses is wrong or missing (exit 78).</exception>
-    public static ServiceProvider Compose(NodeSettings settings, Action<DistKitBuilder> register)
+    public static async Task<ServiceProvider> ComposeAsync(NodeSettings settings, Action<DistKitBuilder> register)
     {
         ArgumentNullException.ThrowIfNull(register);
         var services = new ServiceCollection();
@@ -37,7 +37,8 @@ public static class CliEngines
         }
         catch (OptionsValidationException e)
         {
-            provider.Dispose();
+            // Asynchronously: what the checks resolved (Redis connections) is only IAsyncDisposable.
+            await provider.DisposeAsync();
             throw new CliException(ExitCodes.Config, e.Failures.First() + EnvironmentHint(e.Failures.First()));
         }
     }

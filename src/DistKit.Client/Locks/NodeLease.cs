@@ -17,10 +17,15 @@ internal sealed class NodeLease : Lease
     {
         _client = client;
 
-        // The node counts from when it got the request, this process from before it sent it, so this
-        // side gives up first; the drift covers clocks that run at slightly different rates.
-        _nodeTtl = options.EngineTtl < MaxNodeTtl ? options.EngineTtl : MaxNodeTtl;
+        _nodeTtl = NodeTtl(options);
     }
+
+    /// <summary>
+    /// The TTL asked of the node: this side's, plus the drift. The node counts from when it got the
+    /// request, this process from before it sent it, so this side gives up first; the drift covers
+    /// clocks that run at slightly different rates.
+    /// </summary>
+    public static TimeSpan NodeTtl(LeaseOptions options) => options.EngineTtl < MaxNodeTtl ? options.EngineTtl : MaxNodeTtl;
 
     public static NodeLease Start(NodeClient client, string name, LockGrant grant, LeaseOptions options, long started)
     {

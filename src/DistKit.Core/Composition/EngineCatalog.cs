@@ -8,6 +8,8 @@ namespace DistKit.Core.Composition;
 public sealed class EngineCatalog
 {
     private readonly Lock _gate = new();
+    // Engine names are matched exactly: the capabilities lower-case the names settings give, and
+    // keyed services compare exactly too, so a check here can never pass a name DI then misses.
     private readonly Dictionary<string, Dictionary<string, Func<IServiceProvider, string?>?>> _served = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -19,11 +21,15 @@ public sealed class EngineCatalog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(capability);
         ArgumentException.ThrowIfNullOrWhiteSpace(engine);
+        if (engine.Any(char.IsUpper))
+        {
+            throw new ArgumentException($"engine names are lower case, as settings are normalized to; got '{engine}'", nameof(engine));
+        }
         lock (_gate)
         {
             if (!_served.TryGetValue(capability, out var engines))
             {
-                engines = new Dictionary<string, Func<IServiceProvider, string?>?>(StringComparer.OrdinalIgnoreCase);
+                engines = new Dictionary<string, Func<IServiceProvider, string?>?>(StringComparer.Ordinal);
                 _served[capability] = engines;
             }
 

@@ -53,6 +53,8 @@ public static class IdsServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // Engine names are lower case ("Redis" in a settings file means redis), whoever set them.
+        options.PostConfigure(ids => ids.Engine = ids.Engine.Trim().ToLowerInvariant());
         options.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IdsOptions>, IdsOptionsValidation>();
         builder.Engines.Add(IdsOptions.Capability, DistKitBuilder.Embedded);

@@ -38,16 +38,23 @@ public sealed class InstrumentedLockProvider(IDistributedLockProvider inner, Loc
             outcome = "cancelled";
             throw;
         }
+        catch (TimeoutException)
+        {
+            // AcquireAsync's wait ran out: the lock was held throughout, not an error.
+            outcome = "timeout";
+            throw;
+        }
         catch (Exception e)
         {
-            LocksLog.AcquireFailed(telemetry.Logger, name, inner.Backend, e.Message);
+            Quietly(() => LocksLog.AcquireFailed(telemetry.Logger, name, inner.Backend, e.Message));
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }
         finally
         {
             activity?.SetTag("distkit.lock.outcome", outcome);
-            var histogram = wait is { } w && w > TimeSpan.Zero ? telemetry.WaitDuration : telemetry.AcquireDuration;
+            var waited = wait is { } w && (w > TimeSpan.Zero || w == Timeout.InfiniteTimeSpan);
+            var histogram = waited ? telemetry.WaitDuration : telemetry.AcquireDuration;
             histogram.Record(
                 time.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("backend", inner.Backend),
@@ -65,7 +72,7 @@ public sealed class InstrumentedLockProvider(IDistributedLockProvider inner, Loc
             {
                 var text = DistKitDiagnostics.Describe(reason);
                 telemetry.Losses.Add(1, new KeyValuePair<string, object?>("backend", inner.Backend), new KeyValuePair<string, object?>("reason", text));
-                LocksLog.LockLost(telemetry.Logger, handle.Name, inner.Backend, text);
+                Quietly(() => LocksLog.LockLost(telemetry.Logger, handle.Name, inner.Backend, text));
             }
         });
         return new LockHandle(
@@ -78,6 +85,19 @@ public sealed class InstrumentedLockProvider(IDistributedLockProvider inner, Loc
             },
             () => handle.LossReason,
             handle.Lost);
+    }
+
+    // A logging provider that throws must not turn a lock's outcome into its failure.
+    private static void Quietly(Action log)
+    {
+        try
+        {
+            log();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Telemetry is best effort.
+        }
     }
 
     private sealed class InstrumentedLock(IDistributedLock inner, InstrumentedLockProvider provider) : IDistributedLock

@@ -39,6 +39,8 @@ public static class LocksServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // Engine names are lower case ("Redis" in a settings file means redis), whoever set them.
+        options.PostConfigure(locks => locks.Engine = locks.Engine.Trim().ToLowerInvariant());
         options.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LocksOptions>, LocksOptionsValidation>();
         builder.Engines.Add(LocksOptions.Capability, DistKitBuilder.Embedded);

@@ -54,7 +54,12 @@ public static class PostgresServiceCollectionExtensions
             ConnectionString(services) is null
                 ? $"{builder.PathOf("Engines:Postgres")} is not set (an Npgsql connection string such as Host=localhost;Username=app;Database=app), and the app registered no NpgsqlDataSource"
                 : null;
-        builder.Engines.Add(LocksOptions.Capability, Postgres, missing);
+        // Locks open sessions of their own from the connection string; a registered data source's
+        // ConnectionString has no password in it (Npgsql drops it), so it cannot stand in here.
+        builder.Engines.Add(LocksOptions.Capability, Postgres, services =>
+            services.GetRequiredService<IOptions<PostgresEngineOptions>>().Value.ConnectionString is null
+                ? $"{builder.PathOf("Engines:Postgres")} is not set (an Npgsql connection string such as Host=localhost;Username=app;Database=app); locks keep sessions of their own and need it even when the app registered an NpgsqlDataSource"
+                : null);
         builder.Engines.Add("ids", Postgres, missing);
         builder.Engines.Add("segments", Postgres, missing);
 
@@ -68,7 +73,7 @@ public static class PostgresServiceCollectionExtensions
         builder.Services.AddKeyedSingleton<ISegmentStore>(Postgres, (services, _) =>
             new PostgresSegmentStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(Postgres, (services, _) =>
-            new PostgresLockProvider(ConnectionString(services)
+            new PostgresLockProvider(services.GetRequiredService<IOptions<PostgresEngineOptions>>().Value.ConnectionString
                 ?? throw new InvalidOperationException($"no PostgreSQL connection is configured ({builder.PathOf("Engines:Postgres")})")));
         return builder;
     }

@@ -32,9 +32,14 @@ internal sealed class HeldLock : IAsyncDisposable
 
     public CancellationToken Lost => _lost.Token;
 
-    public LeaseLossReason LossReason => _lost.IsCancellationRequested ? LeaseLossReason.SessionEnded
-        : _stop.IsCancellationRequested ? LeaseLossReason.Released
-        : LeaseLossReason.None;
+    // The first reason wins: a release after the session ended is still that loss, and a session
+    // closed by the release is not one.
+    private int _reason;
+
+    public LeaseLossReason LossReason => (LeaseLossReason)Volatile.Read(ref _reason);
+
+    private bool Settle(LeaseLossReason reason) =>
+        Interlocked.CompareExchange(ref _reason, (int)reason, (int)LeaseLossReason.None) == (int)LeaseLossReason.None;
 
     private async Task WatchAsync(TimeSpan every, TimeProvider time)
     {
@@ -67,7 +72,11 @@ internal sealed class HeldLock : IAsyncDisposable
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
             {
                 // The session is gone, and a session lock with it.
-                Core.Diagnostics.DistKitDiagnostics.LeaseLost("postgres", LeaseLossReason.SessionEnded);
+                if (Settle(LeaseLossReason.SessionEnded))
+                {
+                    Core.Diagnostics.DistKitDiagnostics.LeaseLost("postgres", LeaseLossReason.SessionEnded);
+                }
+
                 await _lost.CancelAsync();
                 return;
             }
@@ -78,6 +87,7 @@ internal sealed class HeldLock : IAsyncDisposable
 
     public async ValueTask ReleaseAsync()
     {
+        _ = Settle(LeaseLossReason.Released);
         _stop.Cancel();
         try
         {

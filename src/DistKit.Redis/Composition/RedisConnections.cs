@@ -14,7 +14,7 @@ public sealed class RedisConnections : IAsyncDisposable
 {
     private readonly IConnectionMultiplexer? _appOwned;
     private readonly OnFirstUse<ConnectionMultiplexer> _redis;
-    private readonly OnFirstUse<IReadOnlyList<IConnectionMultiplexer>> _redlock;
+    private readonly OnFirstUse<RedlockInstances> _redlock;
     private readonly RedisEngineOptions _options;
 
     /// <summary>Creates the connections from the app's registrations and options; connects nothing yet.</summary>
@@ -37,10 +37,10 @@ public sealed class RedisConnections : IAsyncDisposable
         _appOwned ?? await _redis.GetAsync(cancellationToken);
 
     /// <summary>One multiplexer per Redlock instance, in order.</summary>
-    public Task<IReadOnlyList<IConnectionMultiplexer>> RedlockAsync(CancellationToken cancellationToken = default) =>
-        _redlock.GetAsync(cancellationToken);
+    public async Task<IReadOnlyList<IConnectionMultiplexer>> RedlockAsync(CancellationToken cancellationToken = default) =>
+        (await _redlock.GetAsync(cancellationToken)).Connections;
 
-    private static async Task<IReadOnlyList<IConnectionMultiplexer>> ConnectRedlockAsync(IReadOnlyList<string> instances)
+    private static async Task<RedlockInstances> ConnectRedlockAsync(IReadOnlyList<string> instances)
     {
         if (instances.Count == 0)
         {
@@ -65,21 +65,28 @@ public sealed class RedisConnections : IAsyncDisposable
             throw;
         }
 
-        return connections;
+        return new RedlockInstances(connections);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Each waits for a connect still under way, then disposes what it made.
         await _redis.DisposeAsync();
-        if (_redlock.ValueIfMade is { } instances)
+        await _redlock.DisposeAsync();
+    }
+
+    // The Redlock multiplexers as one disposable value, so a dispose that races their connect still frees them.
+    private sealed class RedlockInstances(List<IConnectionMultiplexer> connections) : IAsyncDisposable
+    {
+        public IReadOnlyList<IConnectionMultiplexer> Connections => connections;
+
+        public async ValueTask DisposeAsync()
         {
-            foreach (var instance in instances)
+            foreach (var connection in connections)
             {
-                await instance.DisposeAsync();
+                await connection.DisposeAsync();
             }
         }
-
-        await _redlock.DisposeAsync();
     }
 }

@@ -102,6 +102,33 @@ public sealed class CompositionTests(RedisFixture redis, EtcdFixture etcd, Postg
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task EngineNames_AreReadWithoutCase()
+    {
+        using var host = Host(new() { ["DistKit:Engines:Redis"] = redis.ConnectionString, ["DistKit:Capabilities:Locks"] = "Redis" }, distKit => distKit.AddRedis().AddLocks());
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("redis", host.Services.GetRequiredService<IDistributedLockProvider>().Backend);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task PostgresLocks_WithOnlyAnAppDataSource_StopTheHost_NamingTheConnectionString()
+    {
+        // Npgsql drops the password from a data source's ConnectionString: locks, which open
+        // sessions of their own, cannot be made from it.
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(postgres.ConnectionString);
+        using var host = Host(new() { ["DistKit:Capabilities:Locks"] = "postgres" }, distKit =>
+        {
+            distKit.Services.AddSingleton(dataSource);
+            distKit.AddPostgres().AddLocks();
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("DistKit:Engines:Postgres is not set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task SettingsInCode_OverrideTheConfiguration()
     {
         using var host = Host(new() { ["DistKit:Capabilities:Locks"] = "redis" }, distKit => distKit.AddRedis(r => r.Configuration = redis.ConnectionString).AddLocks(l => l.Engine = "embedded"));

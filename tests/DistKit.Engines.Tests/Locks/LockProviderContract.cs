@@ -28,6 +28,10 @@ public abstract class LockProviderContract
         await using var second = await b.CreateLock(name).TryAcquireAsync(cancellationToken: TestContext.Current.CancellationToken);
         Assert.NotNull(second);
         Assert.True(second.FencingToken > first.FencingToken);
+
+        // Held, then given back: telemetry must not count a release as a loss.
+        Assert.Equal(Core.Leases.LeaseLossReason.None, second.LossReason);
+        Assert.Equal(Core.Leases.LeaseLossReason.Released, first.LossReason);
     }
 
     [Fact(Timeout = 120_000)]

@@ -66,6 +66,20 @@ public sealed class LockRunProcessTests(RedisFixture redis, PostgresFixture post
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task BadLeaseForAnEngine_Exits78NamingTheSetting_AndRunsNothing()
+    {
+        var marker = Path.Combine(_dir, "ran");
+
+        // The start-up checks resolve Redis's connections before they fail; disposing those must
+        // not turn the setting's error into an internal one.
+        var result = await DistKitProcess.RunAsync(["lock", "run", "too-long", "--backend", "redis", "--ttl", "2h", "--", "touch", marker], Environment(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(78, result.ExitCode);
+        Assert.Contains("Locks:Ttl", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task HeldElsewhere_WithWaitZero_Exits75WithOneLine()
     {
         await using var node = await DistKitProcess.ServeAsync(Path.Combine(_dir, "node-data"), cancellationToken: TestContext.Current.CancellationToken);
