@@ -24,14 +24,21 @@ public sealed class DeferredLockProvider(string backend, Func<CancellationToken,
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 
+    // The engine's lock is made once, on the first acquire: providers build a lock's keys when
+    // they make it, and a lock is acquired many times.
     private sealed class DeferredLock(string name, OnFirstUse<IDistributedLockProvider> provider) : IDistributedLock
     {
+        private IDistributedLock? _inner;
+
         public string Name => name;
 
         public async ValueTask<LockHandle?> TryAcquireAsync(TimeSpan wait = default, CancellationToken cancellationToken = default) =>
-            await (await provider.GetAsync(cancellationToken)).CreateLock(name).TryAcquireAsync(wait, cancellationToken);
+            await (_inner ?? await MakeAsync(cancellationToken)).TryAcquireAsync(wait, cancellationToken);
 
         public async ValueTask<LockHandle> AcquireAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-            await (await provider.GetAsync(cancellationToken)).CreateLock(name).AcquireAsync(wait, cancellationToken);
+            await (_inner ?? await MakeAsync(cancellationToken)).AcquireAsync(wait, cancellationToken);
+
+        private async ValueTask<IDistributedLock> MakeAsync(CancellationToken cancellationToken) =>
+            _inner = (await provider.GetAsync(cancellationToken)).CreateLock(name);
     }
 }

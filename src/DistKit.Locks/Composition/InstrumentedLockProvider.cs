@@ -63,28 +63,27 @@ public sealed class InstrumentedLockProvider(IDistributedLockProvider inner, Loc
     }
 
     // The loss is reported from the handle's own Lost, so it is said once, with the engine's reason.
+    // The registration needs no disposing: every backend's Lost fires on release too (reason
+    // Released, skipped here), which removes it; the in-process lock's Lost never fires.
     private LockHandle Watch(LockHandle handle)
     {
-        var watching = handle.Lost.Register(() =>
+        handle.Lost.UnsafeRegister(static state =>
         {
-            var reason = handle.LossReason;
-            if (reason is not (LeaseLossReason.None or LeaseLossReason.Released) && !handle.IsReleased)
-            {
-                var text = DistKitDiagnostics.Describe(reason);
-                telemetry.Losses.Add(1, new KeyValuePair<string, object?>("backend", inner.Backend), new KeyValuePair<string, object?>("reason", text));
-                Quietly(() => LocksLog.LockLost(telemetry.Logger, handle.Name, inner.Backend, text));
-            }
-        });
-        return new LockHandle(
-            handle.Name,
-            handle.FencingToken,
-            async () =>
-            {
-                await watching.DisposeAsync();
-                await handle.DisposeAsync();
-            },
-            () => handle.LossReason,
-            handle.Lost);
+            var (provider, handle) = ((InstrumentedLockProvider, LockHandle))state!;
+            provider.ReportLoss(handle);
+        }, (this, handle));
+        return handle;
+    }
+
+    private void ReportLoss(LockHandle handle)
+    {
+        var reason = handle.LossReason;
+        if (reason is not (LeaseLossReason.None or LeaseLossReason.Released) && !handle.IsReleased)
+        {
+            var text = DistKitDiagnostics.Describe(reason);
+            telemetry.Losses.Add(1, new KeyValuePair<string, object?>("backend", inner.Backend), new KeyValuePair<string, object?>("reason", text));
+            Quietly(() => LocksLog.LockLost(telemetry.Logger, handle.Name, inner.Backend, text));
+        }
     }
 
     // A logging provider that throws must not turn a lock's outcome into its failure.
