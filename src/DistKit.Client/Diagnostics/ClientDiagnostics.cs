@@ -12,6 +12,4 @@ public static class ClientDiagnostics
     public static EngineTelemetry Telemetry { get; } = new(Name, "distkit", typeof(ClientDiagnostics).Assembly);
 
     internal static void EngineError(string engine) => Telemetry.EngineError(engine);
-
-    internal static System.Diagnostics.Activity? Start(string operation, string name) => Telemetry.Start(operation, name);
 }

@@ -37,6 +37,18 @@ public sealed class EngineCatalog
         }
     }
 
+    /// <summary>Every engine registered for any capability, in name order.</summary>
+    public IReadOnlyList<string> Engines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _served.Values.SelectMany(e => e.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
     /// <summary>The engines registered for <paramref name="capability"/>, in name order.</summary>
     public IReadOnlyList<string> EnginesFor(string capability)
     {

@@ -13,9 +13,6 @@ public sealed class OnFirstUse<T>(Func<CancellationToken, Task<T>> make) : IAsyn
     private Task<T>? _making;
     private bool _disposed;
 
-    /// <summary>The value if it has been made, or null.</summary>
-    public T? ValueIfMade => _making is { IsCompletedSuccessfully: true } made ? made.Result : null;
-
     /// <summary>The value, made now if it has not been.</summary>
     public Task<T> GetAsync(CancellationToken cancellationToken = default)
     {

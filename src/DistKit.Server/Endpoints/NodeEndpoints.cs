@@ -7,9 +7,6 @@ namespace DistKit.Server.Endpoints;
 /// <summary>The node's own endpoints: liveness and what the node is.</summary>
 internal static class NodeEndpoints
 {
-    // The external engines some capability of this build can use.
-    private static readonly string[] ServedEngines = [EngineNames.Redis, EngineNames.Redlock, EngineNames.Etcd, EngineNames.Postgres];
-
     public static void Map(IEndpointRouteBuilder routes, NodeSettings settings, string dataDir)
     {
         var health = new HealthStatus("ok");
@@ -21,7 +18,10 @@ internal static class NodeEndpoints
             Version: NodeVersion.Current,
             DataDir: dataDir,
             Capabilities: NodeModules.All.ToDictionary(m => m.Capability, m => m.EngineOf(routes.ServiceProvider), StringComparer.Ordinal),
-            Engines: ServedEngines.ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
+            // The engines some capability of this build can use, as the engine packages registered them.
+            Engines: routes.ServiceProvider.GetRequiredService<Core.Composition.EngineCatalog>().Engines
+                .Where(e => e != Core.Composition.DistKitBuilder.Embedded)
+                .ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
             TokensRequired: settings.Tokens.Count > 0));
         routes.MapGet("/v1/info", () => TypedResults.Json(info.Value, ApiJsonContext.Default.NodeInfo));
     }

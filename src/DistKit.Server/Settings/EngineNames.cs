@@ -26,7 +26,4 @@ public static class EngineNames
 
     /// <summary>Elasticsearch or OpenSearch.</summary>
     public const string Elasticsearch = "elasticsearch";
-
-    /// <summary>Every external engine, in the order DESIGN.md lists them (Redlock, a way of using Redis, next to it).</summary>
-    public static IReadOnlyList<string> External { get; } = [Redis, Redlock, Etcd, Postgres, Nats, ZooKeeper, Elasticsearch];
 }
