@@ -43,7 +43,7 @@ public static class DistKitNode
         var distKit = NodeComposition.AddDistKit(builder.Services, settings);
         foreach (var module in NodeModules.All)
         {
-            module.AddServices(distKit, settings);
+            module.AddServices(distKit);
         }
 
         var app = builder.Build();

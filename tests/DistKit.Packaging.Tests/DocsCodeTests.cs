@@ -1,3 +1,4 @@
+using DistKit.Testing;
 namespace DistKit.Packaging.Tests;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using DistKit.Testing;
 using System.Diagnostics;
 
 namespace DistKit.Packaging.Tests;

@@ -1,3 +1,4 @@
+using DistKit.Testing;
 using System.Reflection;
 
 namespace DistKit.Packaging.Tests;

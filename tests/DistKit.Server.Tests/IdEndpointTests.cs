@@ -49,7 +49,7 @@ public sealed class IdEndpointTests
     [Fact]
     public async Task Ids_ConfiguredWorker_IsStampedIntoEveryId()
     {
-        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with { Ids = new IdSettings { Worker = 1000 } });
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default.With("Ids:Worker", "1000"));
         var ids = await GetIdsAsync(node, "?count=5");
         Assert.All(ids, id => Assert.Equal(1000, IdLayout.Snowflake.Decode(id).Node));
     }
@@ -74,7 +74,7 @@ public sealed class IdEndpointTests
     [Fact]
     public async Task DecodeEndpoint_GivesTheParts()
     {
-        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with { Ids = new IdSettings { Worker = IdLayout.Snowflake.NodeOf(2, 9) } });
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default.With("Ids:Worker", IdLayout.Snowflake.NodeOf(2, 9).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var id = (await GetIdsAsync(node, ""))[0];
 
         var body = await node.Http.GetStringAsync(new Uri($"/v1/ids/{id}", UriKind.Relative), TestContext.Current.CancellationToken);

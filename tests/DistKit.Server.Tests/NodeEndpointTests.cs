@@ -21,7 +21,7 @@ public sealed class NodeEndpointTests
     [Fact]
     public async Task Info_ShowsEmbeddedDefaultsAndNoConnectionStrings()
     {
-        var settings = NodeSettings.Default with { Engines = new EngineSettings { Redis = "127.0.0.1:1,password=hunter2-secret" } };
+        var settings = NodeSettings.Default.With("Engines:Redis", "127.0.0.1:1,password=hunter2-secret");
         await using var node = await InProcessNode.StartAsync(settings);
         var body = await node.Http.GetStringAsync(new Uri("/v1/info", UriKind.Relative), Cancel);
         using var doc = JsonDocument.Parse(body);

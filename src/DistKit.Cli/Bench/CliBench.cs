@@ -35,8 +35,8 @@ internal static class CliBench
             var settings = CliEngines.Settings();
             CliEngines.RequireConfigured(settings, "etcd", "bench cli needs");
             CliEngines.RequireConfigured(settings, "redis", "bench cli needs");
-            var etcd = settings.Engines.Etcd!.Split(',', StringSplitOptions.TrimEntries)[0];
-            var redis = RedisCliArguments(settings.Engines.Redis!);
+            var etcd = settings.Setting("Engines:Etcd")!.Split(',', StringSplitOptions.TrimEntries)[0];
+            var redis = RedisCliArguments(settings.Setting("Engines:Redis")!);
             var (distkit, prefix) = Self();
             var dataDir = Directory.CreateTempSubdirectory("distkit-bench-cli-").FullName;
             var progress = new Progress(parseResult.InvocationConfiguration.Error);

@@ -32,24 +32,24 @@ internal static class LockContenders
     });
 
     /// <summary>madelson/DistributedLock on the same server, or null where it has no backend to compare with.</summary>
-    public static ContenderFactory? Peer(string backend, EngineSettings engines) => backend switch
+    public static ContenderFactory? Peer(string backend, NodeSettings settings) => backend switch
     {
-        EngineNames.Redis => new("DistributedLock.Redis", async (_, _) =>
-            new RedisPeer([await RedisConnection.ConnectAsync(engines.Redis!)])),
-        EngineNames.Redlock => new("DistributedLock.Redis (RedLock)", async (_, _) =>
+        RedisServiceCollectionExtensions.Redis => new("DistributedLock.Redis", async (_, _) =>
+            new RedisPeer([await RedisConnection.ConnectAsync(settings.Setting("Engines:Redis")!)])),
+        RedisServiceCollectionExtensions.Redlock => new("DistributedLock.Redis (RedLock)", async (_, _) =>
         {
             var instances = new List<IConnectionMultiplexer>();
-            foreach (var instance in engines.RedlockInstances)
+            foreach (var instance in new RedisEngineOptions { Redlock = settings.Setting("Engines:Redlock") }.RedlockInstances)
             {
                 instances.Add(await RedisConnection.ConnectAsync(instance));
             }
 
             return new RedisPeer(instances);
         }),
-        EngineNames.Postgres => new("DistributedLock.Postgres", (client, _) =>
+        PostgresServiceCollectionExtensions.Postgres => new("DistributedLock.Postgres", (client, _) =>
         {
             // A pool of its own per client, as a separate process would have.
-            var connectionString = new NpgsqlConnectionStringBuilder(engines.Postgres!) { ApplicationName = $"distkit-bench-peer-{client}" }.ConnectionString;
+            var connectionString = new NpgsqlConnectionStringBuilder(settings.Setting("Engines:Postgres")!) { ApplicationName = $"distkit-bench-peer-{client}" }.ConnectionString;
             return Task.FromResult<ILockContender>(new PostgresPeer(connectionString));
         }),
         _ => null,

@@ -54,7 +54,7 @@ internal static class LocksBench
             var nodeAddress = localNode?.Address ?? (parseResult.GetValue(node) is { } url ? new Uri(url) : null);
 
             var ours = LockContenders.DistKit(engine, settings, nodeAddress);
-            var peer = parseResult.GetValue(skipPeer) ? null : LockContenders.Peer(engine, settings.Engines);
+            var peer = parseResult.GetValue(skipPeer) ? null : LockContenders.Peer(engine, settings);
 
             progress.Report($"one client, {Core.Duration.Format(aloneFor)} per library in 10 paired rounds");
             var alone = await LockMeasurement.UncontendedAsync(peer is null ? [ours] : [ours, peer], aloneFor, rounds: 10, cancellationToken);

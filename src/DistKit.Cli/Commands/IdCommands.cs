@@ -8,6 +8,7 @@ using DistKit.Ids.Encoding;
 using DistKit.Ids.Workers;
 using DistKit.Core.Composition;
 using DistKit.Ids.Composition;
+using DistKit.Server.Composition;
 using DistKit.Ids.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,10 +104,12 @@ internal sealed class IdCommands : ICommandGroup
                 CliEngines.RequireConfigured(settings, from, "--worker-from");
             }
 
+            // Read as the layer reads it, also where no container is made (below).
+            var configuredWorker = new SettingReader(NodeComposition.ConfigurationOf(settings), Options.DefaultName, typeof(IdsOptions)).Count("Ids:Worker");
             void Configure(IdsOptions ids)
             {
                 ids.Engine = from == "file" ? DistKitBuilder.Embedded : from;
-                ids.Worker = parseResult.GetValue(worker) ?? settings.Ids.Worker;
+                ids.Worker = parseResult.GetValue(worker) ?? configuredWorker;
                 ids.Layout = idLayout;
                 ids.ClockPolicy = parseResult.GetValue(clock);
                 ids.WorkerLease = ids.WorkerLease with { Ttl = parseResult.GetValue(leaseTtl) };

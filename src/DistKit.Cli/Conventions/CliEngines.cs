@@ -2,7 +2,6 @@ using DistKit.Core.Composition;
 using DistKit.Server.Composition;
 using DistKit.Server.Settings;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace DistKit.Cli.Conventions;
 
@@ -23,7 +22,7 @@ public static class CliEngines
     /// The services of <paramref name="settings"/> with the capabilities <paramref name="register"/>
     /// adds, checked as a host checks them at start.
     /// </summary>
-    /// <exception cref="CliException">A setting the command uses is wrong or missing (exit 78).</exception>
+    /// <exception cref="SettingsException">A setting the command uses is wrong or missing (exit 78).</exception>
     public static async Task<ServiceProvider> ComposeAsync(NodeSettings settings, Action<DistKitBuilder> register)
     {
         ArgumentNullException.ThrowIfNull(register);
@@ -32,14 +31,14 @@ public static class CliEngines
         var provider = services.BuildServiceProvider();
         try
         {
-            provider.GetService<IStartupValidator>()?.Validate();
+            NodeComposition.Validate(provider);
             return provider;
         }
-        catch (OptionsValidationException e)
+        catch (SettingsException)
         {
             // Asynchronously: what the checks resolved (Redis connections) is only IAsyncDisposable.
             await provider.DisposeAsync();
-            throw new CliException(ExitCodes.Config, e.Failures.First() + EnvironmentHint(e.Failures.First()));
+            throw;
         }
     }
 
@@ -47,15 +46,9 @@ public static class CliEngines
     public static void RequireConfigured(NodeSettings settings, string engine, string option)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!settings.Engines.IsConfigured(engine))
+        if (!settings.IsConfigured(engine))
         {
             throw new CliException(ExitCodes.Config, $"{option} {engine}: no {engine} connection is configured (DISTKIT_{engine.ToUpperInvariant()}, or engines.{engine} in distkit.json)");
         }
     }
-
-    // The layer names keys as an app's configuration does; a CLI user sets environment variables.
-    private static string EnvironmentHint(string failure) =>
-        failure.StartsWith("Engines:", StringComparison.Ordinal)
-            ? $" (DISTKIT_{failure["Engines:".Length..].Split([' ', ':'])[0].ToUpperInvariant()})"
-            : "";
 }

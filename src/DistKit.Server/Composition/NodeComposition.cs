@@ -1,20 +1,29 @@
 using DistKit.Core.Composition;
 using DistKit.Server.Settings;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace DistKit.Server.Composition;
 
 /// <summary>
-/// The engines this build serves, in one place, and the node's settings as the DistKit section.
-/// The node and the CLI both compose through here, so a provider is built one way whoever asks.
-/// (The capability modules are listed in <see cref="NodeModules"/>: commands that use an engine
-/// directly must not pull the node's HTTP routes into their start.)
+/// The node's settings as the DistKit section, with every engine of this build registered. The node
+/// and the CLI both compose through here, so a provider is built one way whoever asks. (The
+/// capability modules are listed in <see cref="NodeModules"/>: commands that use an engine directly
+/// must not pull the node's HTTP routes into their start.)
 /// </summary>
 public static class NodeComposition
 {
-    /// <summary>Registers every engine this build serves (the one list of engines).</summary>
-    public static DistKitBuilder AddEngines(this DistKitBuilder distKit) =>
-        distKit.AddSqlite().AddRedis().AddEtcd().AddPostgres();
+    /// <summary>Registers every engine this build serves (<see cref="NodeEngines"/>).</summary>
+    public static DistKitBuilder AddEngines(this DistKitBuilder distKit)
+    {
+        ArgumentNullException.ThrowIfNull(distKit);
+        foreach (var engine in NodeEngines.All)
+        {
+            engine.Register(distKit);
+        }
+
+        return distKit;
+    }
 
     /// <summary>
     /// Registers DistKit with the engines and capability choices of <paramref name="settings"/>
@@ -27,21 +36,61 @@ public static class NodeComposition
     public static IConfiguration ConfigurationOf(NodeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        var values = settings.DistKit.ToDictionary(s => s.Key, s => (string?)s.Value, StringComparer.OrdinalIgnoreCase);
+        values["DataDir"] = settings.DataDir;
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+
+    /// <summary>
+    /// Runs the checks a host runs at start (<c>ValidateOnStart</c>) on <paramref name="services"/>,
+    /// turning the first failure into a <see cref="SettingsException"/> that names the key and its
+    /// environment variable.
+    /// </summary>
+    /// <exception cref="SettingsException">A setting the registered capabilities use is wrong or missing.</exception>
+    public static void Validate(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        try
         {
-            ["DataDir"] = settings.DataDir,
-            ["Engines:Redis"] = settings.Engines.Redis,
-            ["Engines:Redlock"] = settings.Engines.Redlock,
-            ["Engines:Etcd"] = settings.Engines.Etcd,
-            ["Engines:Postgres"] = settings.Engines.Postgres,
-            ["Ids:Worker"] = settings.Ids.Worker?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Ids:ClockPolicy"] = settings.Ids.ClockPolicy,
-        };
-        foreach (var (capability, engine) in settings.CapabilityEngines)
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException e)
         {
-            values[$"Capabilities:{capability}"] = engine;
+            throw SettingsFailure(e.Failures.First());
+        }
+    }
+
+    /// <summary>Checks every module's and engine's settings in <paramref name="settings"/>, as the node's start would.</summary>
+    /// <exception cref="SettingsException">A setting is wrong or missing.</exception>
+    internal static void Check(NodeSettings settings)
+    {
+        var services = new ServiceCollection();
+        var distKit = AddDistKit(services, settings);
+        foreach (var module in NodeModules.All)
+        {
+            module.AddServices(distKit);
         }
 
-        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            Validate(provider);
+        }
+        finally
+        {
+            // Some services the checks resolve are only IAsyncDisposable; nothing was connected, so
+            // disposing them completes at once.
+            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    // The layer reports "Key: problem", naming keys as an app's configuration does.
+    private static SettingsException SettingsFailure(string failure)
+    {
+        var split = failure.IndexOf(": ", StringComparison.Ordinal);
+        var hint = NodeSettingsCatalog.Default.EnvironmentHint(failure);
+        return split > 0
+            ? new SettingsException(failure[..split], failure[(split + 2)..] + hint)
+            : new SettingsException("distkit", failure + hint);
     }
 }

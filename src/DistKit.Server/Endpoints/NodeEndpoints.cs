@@ -21,7 +21,7 @@ internal static class NodeEndpoints
             // The engines some capability of this build can use, as the engine packages registered them.
             Engines: routes.ServiceProvider.GetRequiredService<Core.Composition.EngineCatalog>().Engines
                 .Where(e => e != Core.Composition.DistKitBuilder.Embedded)
-                .ToDictionary(e => e, settings.Engines.IsConfigured, StringComparer.Ordinal),
+                .ToDictionary(e => e, settings.IsConfigured, StringComparer.Ordinal),
             TokensRequired: settings.Tokens.Count > 0));
         routes.MapGet("/v1/info", () => TypedResults.Json(info.Value, ApiJsonContext.Default.NodeInfo));
     }

@@ -12,11 +12,22 @@ internal sealed class IdsModule : INodeModule
 {
     public string Capability => IdsOptions.Capability;
 
-    public void AddServices(DistKitBuilder distKit, NodeSettings settings)
+    public IReadOnlyList<NodeSetting> Settings { get; } =
+    [
+        new("Ids:Worker", "DISTKIT_ID_WORKER"),
+        new("Ids:Layout", "DISTKIT_ID_LAYOUT"),
+        new("Ids:ClockPolicy", "DISTKIT_ID_CLOCK_POLICY"),
+        new("Ids:WorkerTtl", "DISTKIT_ID_WORKER_TTL"),
+        new("Ids:Segments", "DISTKIT_ID_SEGMENTS"),
+    ];
+
+    public void AddServices(DistKitBuilder distKit)
     {
         distKit.AddIds();
+        SegmentsOptions.Register(distKit);
         distKit.Services.AddSingleton<IdService>();
-        distKit.Services.AddSingleton(services => new SegmentIdAllocator(services.GetRequiredKeyedService<ISegmentStore>(settings.Ids.Segments)));
+        distKit.Services.AddSingleton(services => new SegmentIdAllocator(
+            services.GetRequiredKeyedService<ISegmentStore>(services.GetRequiredService<IOptions<SegmentsOptions>>().Value.Engine)));
     }
 
     public void MapRoutes(IEndpointRouteBuilder routes)

@@ -11,7 +11,14 @@ internal sealed class LocksModule : INodeModule
 {
     public string Capability => LocksOptions.Capability;
 
-    public void AddServices(DistKitBuilder distKit, NodeSettings settings)
+    // The engine's own lease behind each lock; a client's hold on the node has its own TTL per request.
+    public IReadOnlyList<NodeSetting> Settings { get; } =
+    [
+        new("Locks:Ttl", "DISTKIT_LOCKS_TTL"),
+        new("Locks:RenewEvery", "DISTKIT_LOCKS_RENEW_EVERY"),
+    ];
+
+    public void AddServices(DistKitBuilder distKit)
     {
         distKit.AddLocks();
         distKit.Services.AddSingleton<NodeLockService>();

@@ -1,12 +1,15 @@
 namespace DistKit.Server.Settings;
 
 /// <summary>
-/// Everything a node is configured with. Built by <see cref="NodeSettingsLoader"/> from
-/// <c>distkit.json</c>, then <c>DISTKIT_*</c> environment variables, then command-line flags
-/// (each later source wins), and validated before the node starts.
+/// Everything a node is configured with: its own settings (addresses, data directory, tokens,
+/// logging) and the DistKit section its capabilities and engines read. Built by
+/// <see cref="NodeSettingsLoader"/> from <c>distkit.json</c>, then <c>DISTKIT_*</c> environment
+/// variables, then command-line flags (each later source wins), and validated before the node starts.
 /// </summary>
 public sealed record NodeSettings
 {
+    private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Default listen address: loopback only, so a first run exposes nothing.</summary>
     public const string DefaultUrls = "http://127.0.0.1:7070";
 
@@ -35,21 +38,37 @@ public sealed record NodeSettings
     /// <summary>Least severe level logged: trace, debug, information, warning, error. Env: <c>DISTKIT_LOG_LEVEL</c>. Default: <c>information</c>.</summary>
     public string LogLevel { get; init; } = "information";
 
-    /// <summary>How the node issues ids. Default: a worker id persisted in the data directory, clock policy <c>wait</c>.</summary>
-    public IdSettings Ids { get; init; } = new();
-
-    /// <summary>Engine connection strings. Default: none.</summary>
-    public EngineSettings Engines { get; init; } = new();
-
     /// <summary>
-    /// Which engine serves each capability, by capability name. Env:
-    /// <c>DISTKIT_&lt;CAPABILITY&gt;_ENGINE</c>. Default: <c>embedded</c> for each.
+    /// The DistKit section, keyed as an app's configuration is (<c>Engines:Redis</c>,
+    /// <c>Capabilities:Locks</c>, <c>Ids:Worker</c>; any case): what the engines and capability
+    /// modules read. Engine connection strings here may hold passwords; they are never logged or served.
     /// </summary>
-    public IReadOnlyDictionary<string, string> CapabilityEngines { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> DistKit { get; init; } = NoSettings;
 
-    /// <summary>The engine that serves <paramref name="capability"/>.</summary>
-    public string EngineFor(string capability) =>
-        CapabilityEngines.TryGetValue(capability, out var engine) ? engine : EngineNames.Embedded;
+    /// <summary>The value of <paramref name="key"/> in the DistKit section, or null when unset.</summary>
+    public string? Setting(string key) => DistKit.GetValueOrDefault(key);
+
+    /// <summary>These settings with <paramref name="key"/> set to <paramref name="value"/> (null unsets it).</summary>
+    /// <exception cref="ArgumentException">This build's node has no setting <paramref name="key"/>.</exception>
+    public NodeSettings With(string key, string? value)
+    {
+        var setting = NodeSettingsCatalog.Default.Find(key)
+            ?? throw new ArgumentException($"the node has no setting '{key}'", nameof(key));
+        var distKit = new Dictionary<string, string>(DistKit, StringComparer.OrdinalIgnoreCase);
+        if (value is null)
+        {
+            distKit.Remove(setting.Key);
+        }
+        else
+        {
+            distKit[setting.Key] = value;
+        }
+
+        return this with { DistKit = distKit };
+    }
+
+    /// <summary>Whether <paramref name="engine"/> (<c>redis</c>, <c>etcd</c>, …) has a connection string.</summary>
+    public bool IsConfigured(string engine) => Setting($"Engines:{engine}") is not null;
 
     /// <summary>The listen addresses, split and trimmed.</summary>
     public IReadOnlyList<string> UrlList =>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using DistKit.Server.Composition;
 
 namespace DistKit.Server.Settings;
 
@@ -24,31 +24,44 @@ public static class NodeSettingsLoader
         public string? DataDir { get; init; }
     }
 
-    /// <summary>Loads and validates; throws <see cref="SettingsException"/> with one line on any problem.</summary>
+    /// <summary>
+    /// Loads and validates: the node's own settings here, and every capability's and engine's as the
+    /// composition layer checks them when a host starts.
+    /// </summary>
+    /// <exception cref="SettingsException">A setting is wrong; the message is one line naming it.</exception>
     public static NodeSettings Load(Flags flags, IReadOnlyDictionary<string, string?> environment)
     {
         var settings = Read(flags, environment);
         NodeSettingsValidator.Validate(settings);
+        NodeComposition.Check(settings);
         return settings;
     }
 
     /// <summary>
-    /// Reads without checking the node's own settings (addresses, tokens, logging), for commands
-    /// that use an engine directly: a bad setting they do not use must not stop them. What they use
-    /// is checked where it is used, by the composition layer.
+    /// Reads without checking values, for commands that use an engine directly: a bad setting they do
+    /// not use must not stop them. What they use is checked where it is used, by the composition layer.
     /// </summary>
-    /// <exception cref="SettingsException">The file cannot be read or parsed, or a value has the wrong form.</exception>
+    /// <exception cref="SettingsException">The file cannot be read or parsed, or names a setting the node does not have.</exception>
     public static NodeSettings Read(Flags flags, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentNullException.ThrowIfNull(environment);
 
+        var catalog = NodeSettingsCatalog.Default;
         var configFile = flags.ConfigFile ?? Value(environment, "DISTKIT_CONFIG");
-        var settings = configFile is not null
-            ? ReadFile(configFile, mustExist: true)
-            : ReadFile(DefaultConfigFile, mustExist: false);
+        NodeSettings settings;
+        if (configFile is not null)
+        {
+            settings = File.Exists(configFile)
+                ? SettingsFileReader.Read(configFile, catalog)
+                : throw new SettingsException("config", $"file '{configFile}' does not exist");
+        }
+        else
+        {
+            settings = File.Exists(DefaultConfigFile) ? SettingsFileReader.Read(DefaultConfigFile, catalog) : NodeSettings.Default;
+        }
 
-        settings = ApplyEnvironment(settings, environment);
+        settings = ApplyEnvironment(settings, environment, catalog);
         return settings with
         {
             Urls = flags.Urls ?? settings.Urls,
@@ -62,55 +75,14 @@ public static class NodeSettingsLoader
             .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
 
-    private static NodeSettings ReadFile(string path, bool mustExist)
+    private static NodeSettings ApplyEnvironment(NodeSettings settings, IReadOnlyDictionary<string, string?> env, NodeSettingsCatalog catalog)
     {
-        if (!File.Exists(path))
+        var distKit = new Dictionary<string, string>(settings.DistKit, StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in catalog.All)
         {
-            return mustExist
-                ? throw new SettingsException("config", $"file '{path}' does not exist")
-                : NodeSettings.Default;
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(path);
-            var file = JsonSerializer.Deserialize(stream, SettingsFileJsonContext.Default.SettingsFile)
-                ?? throw new SettingsException("config", $"file '{path}' holds null, expected an object");
-            return file.ToSettings();
-        }
-        catch (JsonException e)
-        {
-            throw new SettingsException("config", $"file '{path}': {DescribeJsonError(e)}");
-        }
-        catch (IOException e)
-        {
-            throw new SettingsException("config", $"file '{path}' cannot be read: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new SettingsException("config", $"file '{path}' cannot be read: {e.Message}");
-        }
-    }
-
-    private static NodeSettings ApplyEnvironment(NodeSettings settings, IReadOnlyDictionary<string, string?> env)
-    {
-        var engines = settings.Engines with
-        {
-            Redis = Value(env, "DISTKIT_REDIS") ?? settings.Engines.Redis,
-            Redlock = Value(env, "DISTKIT_REDLOCK") ?? settings.Engines.Redlock,
-            Etcd = Value(env, "DISTKIT_ETCD") ?? settings.Engines.Etcd,
-            Postgres = Value(env, "DISTKIT_POSTGRES") ?? settings.Engines.Postgres,
-            Nats = Value(env, "DISTKIT_NATS") ?? settings.Engines.Nats,
-            ZooKeeper = Value(env, "DISTKIT_ZOOKEEPER") ?? settings.Engines.ZooKeeper,
-            Elasticsearch = Value(env, "DISTKIT_ELASTICSEARCH") ?? settings.Engines.Elasticsearch,
-        };
-
-        var capabilityEngines = new Dictionary<string, string>(settings.CapabilityEngines, StringComparer.Ordinal);
-        foreach (var capability in Capabilities.Names)
-        {
-            if (Value(env, $"DISTKIT_{capability.ToUpperInvariant()}_ENGINE") is { } engine)
+            if (Value(env, setting.Environment) is { } value)
             {
-                capabilityEngines[capability] = engine;
+                distKit[setting.Key] = value;
             }
         }
 
@@ -118,44 +90,18 @@ public static class NodeSettingsLoader
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : settings.Tokens;
 
-        var ids = settings.Ids with
-        {
-            Worker = Value(env, "DISTKIT_ID_WORKER") is { } worker
-                ? long.TryParse(worker, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : throw new SettingsException("ids:worker", $"DISTKIT_ID_WORKER='{worker}' is not a worker id (a whole number from 0)")
-                : settings.Ids.Worker,
-            ClockPolicy = Value(env, "DISTKIT_ID_CLOCK_POLICY") ?? settings.Ids.ClockPolicy,
-            Segments = Value(env, "DISTKIT_ID_SEGMENTS") ?? settings.Ids.Segments,
-        };
-
         return settings with
         {
-            Ids = ids,
             Urls = Value(env, "DISTKIT_URLS") ?? settings.Urls,
             DataDir = Value(env, "DISTKIT_DATA_DIR") ?? settings.DataDir,
             LogFormat = Value(env, "DISTKIT_LOG_FORMAT") ?? settings.LogFormat,
             LogLevel = Value(env, "DISTKIT_LOG_LEVEL") ?? settings.LogLevel,
             Tokens = tokens,
-            Engines = engines,
-            CapabilityEngines = capabilityEngines,
+            DistKit = distKit,
         };
     }
 
     // An empty variable counts as unset, as shells make it easy to export one by accident.
     private static string? Value(IReadOnlyDictionary<string, string?> env, string name) =>
         env.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-
-    // System.Text.Json's messages name .NET types; users wrote JSON, so speak of keys and lines.
-    private static string DescribeJsonError(JsonException e)
-    {
-        var line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
-        var key = e.Path is { Length: > 2 } p ? p[2..] : null;
-        if (key is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
-        {
-            return $"unknown setting '{key}'{line}; known: urls, dataDir, tokens, logFormat, logLevel, engines, capabilities, ids";
-        }
-
-        return key is not null && e.Message.Contains("could not be converted", StringComparison.Ordinal)
-            ? $"setting '{key}' has the wrong type{line}"
-            : $"not valid JSON{line}";
-    }
 }

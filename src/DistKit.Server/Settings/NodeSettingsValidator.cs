@@ -2,7 +2,10 @@ using System.Net;
 
 namespace DistKit.Server.Settings;
 
-/// <summary>Checks settings before the node starts; each failure names the setting in one line.</summary>
+/// <summary>
+/// Checks the node's own settings before it starts; each failure names the setting in one line.
+/// (Capabilities and engines check theirs through the composition layer: <see cref="Composition.NodeComposition.Check"/>.)
+/// </summary>
 internal static class NodeSettingsValidator
 {
     private static readonly string[] LogFormats = ["text", "json"];
@@ -37,32 +40,6 @@ internal static class NodeSettingsValidator
             throw new SettingsException(
                 "tokens",
                 $"the node would listen beyond loopback ({string.Join(", ", exposed)}) without API tokens; set DISTKIT_TOKENS or 'tokens' in distkit.json, or bind to 127.0.0.1");
-        }
-
-        if (!Enum.TryParse<DistKit.Ids.ClockBackwardsPolicy>(settings.Ids.ClockPolicy, ignoreCase: true, out _))
-        {
-            throw new SettingsException("ids:clockPolicy", $"'{settings.Ids.ClockPolicy}' is not one of: wait, fail, logical (env DISTKIT_ID_CLOCK_POLICY)");
-        }
-
-        if (settings.Ids.Segments is not (EngineNames.Embedded or EngineNames.Postgres))
-        {
-            throw new SettingsException("ids:segments", $"'{settings.Ids.Segments}' is not one of: embedded, postgres (env DISTKIT_ID_SEGMENTS)");
-        }
-
-        if (settings.Ids.Segments == EngineNames.Postgres && !settings.Engines.IsConfigured(EngineNames.Postgres))
-        {
-            throw new SettingsException("ids:segments", "uses 'postgres' but no postgres connection is configured (env DISTKIT_POSTGRES or engines.postgres in distkit.json)");
-        }
-
-        if (settings.Ids.Worker is < 0)
-        {
-            throw new SettingsException("ids:worker", $"{settings.Ids.Worker} is negative; worker ids start at 0 (env DISTKIT_ID_WORKER)");
-        }
-
-        ValidateCapabilities(settings);
-        if (settings.Engines.Redlock is not null && settings.Engines.RedlockInstances.Count == 0)
-        {
-            throw new SettingsException("engines:redlock", "lists no instances; write them separated by ';', e.g. redis-a:6379;redis-b:6379;redis-c:6379");
         }
     }
 
@@ -102,30 +79,4 @@ internal static class NodeSettingsValidator
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-
-    private static void ValidateCapabilities(NodeSettings settings)
-    {
-        foreach (var (capability, engine) in settings.CapabilityEngines)
-        {
-            var served = Capabilities.EnginesFor(capability);
-            if (served.Count == 0)
-            {
-                throw new SettingsException($"capabilities:{capability}", $"no such capability; known: {string.Join(", ", Capabilities.Names)}");
-            }
-
-            if (!served.Contains(engine, StringComparer.Ordinal))
-            {
-                throw new SettingsException(
-                    $"capabilities:{capability}",
-                    $"engine '{engine}' cannot serve {capability} in this build; available: {string.Join(", ", served)}");
-            }
-
-            if (engine != EngineNames.Embedded && !settings.Engines.IsConfigured(engine))
-            {
-                throw new SettingsException(
-                    $"capabilities:{capability}",
-                    $"uses '{engine}' but no {engine} connection is configured (env DISTKIT_{engine.ToUpperInvariant()} or engines.{engine} in distkit.json)");
-            }
-        }
-    }
 }

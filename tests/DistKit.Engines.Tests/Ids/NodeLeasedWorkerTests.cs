@@ -14,11 +14,9 @@ public sealed class NodeLeasedWorkerTests(RedisFixture redis)
     [Fact(Timeout = 60_000)]
     public async Task Node_WithIdsOnRedis_LeasesItsWorkerIdThere_AndReportsIt()
     {
-        await using var running = await InProcessNode.StartAsync(NodeSettings.Default with
-        {
-            Engines = new EngineSettings { Redis = redis.ConnectionString },
-            CapabilityEngines = new Dictionary<string, string> { ["ids"] = "redis" },
-        });
+        await using var running = await InProcessNode.StartAsync(NodeSettings.Default
+            .With("Engines:Redis", redis.ConnectionString)
+            .With("Capabilities:Ids", "redis"));
         var http = running.Http;
 
         var info = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/info", UriKind.Relative), TestContext.Current.CancellationToken));

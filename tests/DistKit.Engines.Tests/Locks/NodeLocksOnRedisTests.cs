@@ -15,11 +15,9 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio tr
     [Fact(Timeout = 60_000)]
     public async Task Node_WithLocksOnRedis_GrantsARedisLock_AndAnswers409WhileItIsHeld()
     {
-        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with
-        {
-            Engines = new EngineSettings { Redis = redis.ConnectionString },
-            CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redis" },
-        });
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default
+            .With("Engines:Redis", redis.ConnectionString)
+            .With("Capabilities:Locks", "redis"));
         var http = node.Http;
         var name = "node-redis-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -42,11 +40,9 @@ public sealed class NodeLocksOnRedisTests(RedisFixture redis, SharedRedisTrio tr
     [Fact(Timeout = 60_000)]
     public async Task Node_WithLocksOnRedlock_HoldsTheLockOnEveryInstance_AndAnswers409WhileItIsHeld()
     {
-        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with
-        {
-            Engines = new EngineSettings { Redlock = string.Join(';', trio.Servers.Select(s => s.ConnectionString)) },
-            CapabilityEngines = new Dictionary<string, string> { ["locks"] = "redlock" },
-        });
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default
+            .With("Engines:Redlock", string.Join(';', trio.Servers.Select(s => s.ConnectionString)))
+            .With("Capabilities:Locks", "redlock"));
         var http = node.Http;
         var name = "node-redlock-" + Guid.NewGuid().ToString("N")[..8];
 

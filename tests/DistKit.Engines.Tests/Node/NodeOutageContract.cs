@@ -24,7 +24,6 @@ public abstract class NodeOutageContract<TServer>
 
     protected abstract TServer NewServer();
 
-    protected abstract EngineSettings EnginesOf(TServer server);
 
     protected abstract string Engine { get; }
 
@@ -33,11 +32,10 @@ public abstract class NodeOutageContract<TServer>
     {
         await using var server = NewServer();
         await server.StartAsync(TestContext.Current.CancellationToken);
-        await using var node = await InProcessNode.StartAsync(NodeSettings.Default with
-        {
-            Engines = EnginesOf(server),
-            CapabilityEngines = new Dictionary<string, string> { ["ids"] = Engine, ["locks"] = Engine },
-        });
+        await using var node = await InProcessNode.StartAsync(NodeSettings.Default
+            .With($"Engines:{Engine}", server.ConnectionString)
+            .With("Capabilities:Ids", Engine)
+            .With("Capabilities:Locks", Engine));
         var issued = new List<long>();
         var first = await IdsAsync(node);
         Assert.Equal(HttpStatusCode.OK, first.Status);
@@ -112,8 +110,6 @@ public sealed class NodeOnRedisOutageTests : NodeOutageContract<RedisServer>
     protected override string Engine => "redis";
 
     protected override RedisServer NewServer() => new();
-
-    protected override EngineSettings EnginesOf(RedisServer server) => new() { Redis = server.ConnectionString };
 }
 
 public sealed class NodeOnEtcdOutageTests : NodeOutageContract<EtcdServer>
@@ -121,8 +117,6 @@ public sealed class NodeOnEtcdOutageTests : NodeOutageContract<EtcdServer>
     protected override string Engine => "etcd";
 
     protected override EtcdServer NewServer() => new();
-
-    protected override EngineSettings EnginesOf(EtcdServer server) => new() { Etcd = server.ConnectionString };
 }
 
 public sealed class NodeOnPostgresOutageTests : NodeOutageContract<PostgresServer>
@@ -130,6 +124,4 @@ public sealed class NodeOnPostgresOutageTests : NodeOutageContract<PostgresServe
     protected override string Engine => "postgres";
 
     protected override PostgresServer NewServer() => new();
-
-    protected override EngineSettings EnginesOf(PostgresServer server) => new() { Postgres = server.ConnectionString };
 }

@@ -15,11 +15,9 @@ public sealed class NodeSegmentsOnPostgresTests(PostgresFixture postgres)
         var nodes = new List<InProcessNode>();
         for (var i = 0; i < 2; i++)
         {
-            nodes.Add(await InProcessNode.StartAsync(NodeSettings.Default with
-            {
-                Engines = new EngineSettings { Postgres = postgres.ConnectionString },
-                Ids = new IdSettings { Segments = "postgres" },
-            }));
+            nodes.Add(await InProcessNode.StartAsync(NodeSettings.Default
+                .With("Engines:Postgres", postgres.ConnectionString)
+                .With("Ids:Segments", "postgres")));
         }
 
         var taken = await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, 10).Select(async _ =>

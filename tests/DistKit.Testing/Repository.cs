@@ -1,7 +1,7 @@
-namespace DistKit.Packaging.Tests;
+namespace DistKit.Testing;
 
 /// <summary>Paths in the checkout the tests run from.</summary>
-internal static class Repository
+public static class Repository
 {
     /// <summary>The checkout's root: the directory holding DistKit.slnx, found upwards from the test binary.</summary>
     public static string Root { get; } = FindRoot();
