@@ -14,6 +14,7 @@ public static class DistKitCli
         new InfoCommand(),
         new IdCommands(),
         new LockCommands(),
+        new JobCommands(),
         NodeBinary.InProcess ? new BenchCommands() : new NodeCommandStub("bench", BenchCommands.Description),
     ];
 

@@ -13,7 +13,7 @@ namespace DistKit.Client;
 /// <see cref="NodeApiException"/>; a node that cannot be reached, a transient
 /// <see cref="EngineUnavailableException"/> with engine <c>node</c>. Thread-safe; share one.
 /// </summary>
-public sealed class NodeClient : IDisposable
+public sealed partial class NodeClient : IDisposable
 {
     /// <summary>The engine name the client reports itself as, in errors and as a lock backend.</summary>
     public const string Engine = "node";

@@ -11,6 +11,8 @@ namespace DistKit.Cli.Conventions;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(NodeJob))]
+[JsonSerializable(typeof(NodeJobList))]
 [JsonSerializable(typeof(LocksBenchResult))]
 [JsonSerializable(typeof(IdsBenchResult))]
 [JsonSerializable(typeof(CliBenchResult))]

@@ -22,4 +22,6 @@ internal sealed record IdList(string[] Ids);
 [JsonSerializable(typeof(IdList))]
 [JsonSerializable(typeof(NodeInfo))]
 [JsonSerializable(typeof(NodeHealth))]
+[JsonSerializable(typeof(NodeJob))]
+[JsonSerializable(typeof(NodeJobList))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -5,8 +5,10 @@ using DistKit.Locks;
 using DistKit.Locks.Composition;
 using DistKit.Postgres.Composition;
 using DistKit.Postgres.Ids;
+using DistKit.Postgres.Jobs;
 using DistKit.Postgres.Leases;
 using DistKit.Postgres.Locks;
+using DistKit.Scheduling.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,8 +21,8 @@ public static class PostgresServiceCollectionExtensions
     public const string Postgres = "postgres";
 
     /// <summary>
-    /// Registers PostgreSQL for every capability it serves: session locks, worker-id leases for IDs
-    /// and segment blocks. Leases and segments use an <see cref="NpgsqlDataSource"/> the app
+    /// Registers PostgreSQL for every capability it serves: session locks, worker-id leases for IDs,
+    /// segment blocks, and the job store with its shard leases. Leases, segments and jobs use an <see cref="NpgsqlDataSource"/> the app
     /// registered, else one made from <c>DistKit:Engines:Postgres</c>; locks keep sessions of their
     /// own (a pooled connection would keep its session, and the lock with it).
     /// </summary>
@@ -62,6 +64,7 @@ public static class PostgresServiceCollectionExtensions
                 : null);
         builder.Engines.Add("ids", Postgres, missing);
         builder.Engines.Add("segments", Postgres, missing);
+        builder.Engines.Add(JobsOptions.Capability, Postgres, missing);
 
         builder.Services.AddKeyedSingleton(Postgres, (services, _) =>
             services.GetService<NpgsqlDataSource>() is { } appOwned
@@ -72,6 +75,8 @@ public static class PostgresServiceCollectionExtensions
             new PostgresLeaseStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));
         builder.Services.AddKeyedSingleton<ISegmentStore>(Postgres, (services, _) =>
             new PostgresSegmentStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));
+        builder.Services.AddKeyedSingleton<IJobStore>(Postgres, (services, _) =>
+            new PostgresJobStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource, services.GetService<TimeProvider>()));
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(Postgres, (services, _) =>
             new PostgresLockProvider(services.GetRequiredService<IOptions<PostgresEngineOptions>>().Value.ConnectionString
                 ?? throw new InvalidOperationException($"no PostgreSQL connection is configured ({builder.PathOf("Engines:Postgres")})")));

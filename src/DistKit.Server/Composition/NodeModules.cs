@@ -1,4 +1,5 @@
 using DistKit.Server.Ids;
+using DistKit.Server.Jobs;
 using DistKit.Server.Locks;
 
 namespace DistKit.Server.Composition;
@@ -6,5 +7,5 @@ namespace DistKit.Server.Composition;
 /// <summary>The capability modules the node serves: the one list a new capability adds its module to.</summary>
 internal static class NodeModules
 {
-    public static IReadOnlyList<INodeModule> All { get; } = [new IdsModule(), new LocksModule()];
+    public static IReadOnlyList<INodeModule> All { get; } = [new IdsModule(), new LocksModule(), new JobsModule()];
 }

@@ -12,4 +12,8 @@ namespace DistKit.Server.Http;
 [JsonSerializable(typeof(Locks.TokenRequest))]
 [JsonSerializable(typeof(Locks.LockGrant))]
 [JsonSerializable(typeof(Locks.LockReleased))]
+[JsonSerializable(typeof(Jobs.ScheduleJobBody))]
+[JsonSerializable(typeof(Jobs.JobView))]
+[JsonSerializable(typeof(Jobs.JobList))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,5 +1,9 @@
 using DistKit.Core.Composition;
+using DistKit.Core.Leases;
 using DistKit.Ids.Segments;
+using DistKit.Scheduling.Jobs;
+using DistKit.Sqlite.Jobs;
+using DistKit.Sqlite.Leases;
 using DistKit.Sqlite.Ids;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +14,22 @@ public static class SqliteServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the stores that need no server, as the <c>embedded</c> engine of their capability:
-    /// segment blocks in <c>{DataDir}/ids/segments.db</c> (one machine; processes on it share the file).
+    /// segment blocks in <c>{DataDir}/ids/segments.db</c>, jobs in <c>{DataDir}/jobs/jobs.db</c> and
+    /// leases (the jobs' shards) in <c>{DataDir}/leases.db</c>: one machine; processes on it share the files.
     /// </summary>
     public static DistKitBuilder AddSqlite(this DistKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Engines.Add("segments", DistKitBuilder.Embedded);
         builder.Services.AddKeyedSingleton<ISegmentStore>(DistKitBuilder.Embedded, (services, _) =>
-            new SqliteSegmentStore(Path.Combine(services.GetRequiredService<IOptions<DistKitOptions>>().Value.DataDir, "ids", "segments.db")));
+            new SqliteSegmentStore(Path.Combine(DataDir(services), "ids", "segments.db")));
+        builder.Engines.Add(JobsOptions.Capability, DistKitBuilder.Embedded);
+        builder.Services.AddKeyedSingleton<IJobStore>(DistKitBuilder.Embedded, (services, _) =>
+            new SqliteJobStore(Path.Combine(DataDir(services), "jobs", "jobs.db"), services.GetService<TimeProvider>()));
+        builder.Services.AddKeyedSingleton<ILeaseStore>(DistKitBuilder.Embedded, (services, _) =>
+            new SqliteLeaseStore(Path.Combine(DataDir(services), "leases.db")));
         return builder;
     }
+
+    private static string DataDir(IServiceProvider services) => services.GetRequiredService<IOptions<DistKitOptions>>().Value.DataDir;
 }

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using DistKit.Scheduling.Diagnostics;
+
+namespace DistKit.Scheduling.Jobs;
+
+internal sealed partial class JobFiring
+{
+    // Jobs whose time came are claimed in batches: one store call claims everything that fired
+    // together, under each shard's fence, and only what it returns is delivered.
+    private async Task ClaimLoopAsync()
+    {
+        var reader = _fired.Reader;
+        var batch = new List<DueJob>(ClaimBatch);
+        var claims = new List<JobClaim>(ClaimBatch);
+        var under = new List<OwnedShard>(ClaimBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token))
+            {
+                batch.Clear();
+                claims.Clear();
+                under.Clear();
+                while (batch.Count < ClaimBatch && reader.TryRead(out var job))
+                {
+                    batch.Add(job);
+                }
+
+                lock (_gate)
+                {
+                    foreach (var job in batch)
+                    {
+                        if (_owned.TryGetValue(job.Shard, out var shard) && !shard.Closing)
+                        {
+                            // Counted before the claim, so a hand-back waits for it.
+                            shard.InFlight++;
+                            claims.Add(new JobClaim(job.Id, job.Shard, shard.Fence));
+                            under.Add(shard);
+                        }
+                    }
+                }
+
+                if (claims.Count == 0)
+                {
+                    continue;
+                }
+
+                IReadOnlyList<Job> claimed;
+                try
+                {
+                    claimed = await _store.ClaimAsync(claims, _time.GetUtcNow(), _stop.Token);
+                }
+                catch (Exception e) when (IsTransient(e) || (e is OperationCanceledException && _stop.IsCancellationRequested))
+                {
+                    lock (_gate)
+                    {
+                        under.ForEach(Settle);
+                    }
+
+                    if (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    JobsLog.StoreFailed(_telemetry.Logger, "claim", e.Message);
+                    // Back into the wheel a moment later; the claim decides again then.
+                    var retryAt = _time.GetUtcNow() + StoreRetry;
+                    foreach (var claim in claims)
+                    {
+                        Offer(new DueJob(claim.Id, claim.Shard, retryAt));
+                    }
+
+                    continue;
+                }
+
+                var byId = new Dictionary<string, Job>(claimed.Count, StringComparer.Ordinal);
+                foreach (var job in claimed)
+                {
+                    byId[job.Id] = job;
+                }
+
+                for (var i = 0; i < claims.Count; i++)
+                {
+                    if (!byId.Remove(claims[i].Id, out var job))
+                    {
+                        Done(under[i]);
+                        continue;
+                    }
+
+                    await _concurrency.WaitAsync(_abort.Token);
+                    Track(DeliverAsync(job, under[i]));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping; what is still queued stays scheduled in the store and fires elsewhere.
+        }
+    }
+
+    private void Track(Task delivery)
+    {
+        var id = Interlocked.Increment(ref _nextDelivery);
+        lock (_gate)
+        {
+            _deliveriesInFlight[id] = delivery;
+        }
+
+        delivery.ContinueWith((_, state) =>
+        {
+            var (firing, key) = ((JobFiring, long))state!;
+            lock (firing._gate)
+            {
+                firing._deliveriesInFlight.Remove(key);
+            }
+        }, (this, id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task DeliverAsync(Job job, OwnedShard shard)
+    {
+        try
+        {
+            await Task.Yield();
+            var started = _time.GetUtcNow();
+            string? error = null;
+            var skip = job.Cron is not null && job.Misfire == MisfirePolicy.Skip && started - job.Due > MisfireThreshold;
+            if (!skip)
+            {
+                _telemetry.Fired(job, job.Attempt == 1 ? started - job.Due : null);
+                using var activity = JobsTelemetry.Source.StartActivity("job deliver", ActivityKind.Producer);
+                activity?.SetTag("distkit.job.id", job.Id);
+                activity?.SetTag("distkit.job.attempt", job.Attempt);
+                activity?.SetTag("distkit.job.target", job.Target.KindName);
+                error = _deliveries.For(job.Target.Kind) is { } delivery
+                    ? await delivery.DeliverAsync(job, _abort.Token)
+                    : $"this process has no delivery for {job.Target.KindName} targets";
+                if (error is not null)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, error);
+                }
+            }
+
+            var completion = Decide(job, error, _time.GetUtcNow(), shard.Fence);
+            if (error is not null)
+            {
+                JobsLog.DeliveryFailed(_telemetry.Logger, job.Id, job.Attempt, error);
+                _telemetry.Failed(job, dead: completion.Outcome == CompletionOutcome.Dead);
+            }
+
+            if (!await CompleteAsync(completion, shard))
+            {
+                JobsLog.CompletionRefused(_telemetry.Logger, job.Id, job.Attempt);
+            }
+            else if (completion.NextDue is { } next)
+            {
+                Offer(new DueJob(job.Id, job.Shard, next));
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Abandoned at shutdown: the job stays running, and the shard's next owner redelivers it.
+        }
+        finally
+        {
+            Done(shard);
+            _concurrency.Release();
+        }
+    }
+
+    private JobCompletion Decide(Job job, string? error, DateTimeOffset now, long fence)
+    {
+        var outcome = CompletionOutcome.Succeeded;
+        DateTimeOffset? next = null;
+        if (error is not null && job.Attempt < job.Retry.Attempts)
+        {
+            outcome = CompletionOutcome.Retry;
+            lock (_random)
+            {
+                next = now + job.Retry.DelayAfter(job.Attempt, _random);
+            }
+        }
+        else if (job.Cron is not null)
+        {
+            // Missed occurrences fold into this one: the next is the first after now.
+            next = CronSchedule.Next(job.Cron, now > job.Due ? now : job.Due);
+            outcome = next is null ? (error is null ? CompletionOutcome.Succeeded : CompletionOutcome.Dead) : CompletionOutcome.Next;
+        }
+        else if (error is not null)
+        {
+            outcome = CompletionOutcome.Dead;
+        }
+
+        return new JobCompletion
+        {
+            Id = job.Id,
+            Shard = job.Shard,
+            Fence = fence,
+            Attempt = job.Attempt,
+            Outcome = outcome,
+            NextDue = next,
+            Error = error,
+            Now = now,
+        };
+    }
+
+    // A completion the store did not answer is retried while the shard is still ours: dropping it
+    // would leave the job running until the next owner redelivers it.
+    private async Task<bool> CompleteAsync(JobCompletion completion, OwnedShard shard)
+    {
+        var delay = StoreRetry;
+        while (true)
+        {
+            try
+            {
+                return await _store.CompleteAsync(completion, _abort.Token);
+            }
+            catch (Exception e) when (IsTransient(e) && !shard.Lease.Lost.IsCancellationRequested)
+            {
+                JobsLog.StoreFailed(_telemetry.Logger, "complete", e.Message);
+                await Task.Delay(delay, _time, _abort.Token);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using DistKit.Core.Leases;
+using DistKit.Scheduling.Diagnostics;
+
+namespace DistKit.Scheduling.Jobs;
+
+internal sealed partial class JobFiring
+{
+    /// <summary>The lease name of a shard.</summary>
+    public static string LeaseName(int shard) => $"distkit/jobs/shard/{shard}";
+
+    // Every node keeps about shards / live-nodes shards: it takes free ones while below its share
+    // and hands back the excess when nodes join. Probing runs at a tenth of the lease TTL, so a
+    // dead node's shards are taken soon after its leases run out.
+    private async Task RebalanceLoopAsync()
+    {
+        var period = _options.Lease.Ttl / 10;
+        var start = _random.Next(_options.Shards);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var live = Math.Max(1, await _store.HeartbeatAsync(Node, _options.Lease.EngineTtl, _stop.Token));
+                var share = (_options.Shards + live - 1) / live;
+                OwnedShard[] owned;
+                lock (_gate)
+                {
+                    owned = [.. _owned.Values.OrderBy(s => s.Shard)];
+                }
+
+                if (owned.Length > share)
+                {
+                    // Hand back the shards furthest from where this node starts probing, so the
+                    // ones it keeps stay stable as nodes come and go.
+                    await Task.WhenAll(owned.OrderByDescending(s => (s.Shard - start + _options.Shards) % _options.Shards)
+                        .Take(owned.Length - share).Select(HandBackAsync));
+                }
+                else if (owned.Length < share)
+                {
+                    await TakeShardsAsync(share - owned.Length, start);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                JobsLog.StoreFailed(_telemetry.Logger, "rebalance", e.Message);
+            }
+
+            await PauseAsync(period);
+        }
+    }
+
+    private async Task TakeShardsAsync(int wanted, int start)
+    {
+        for (var i = 0; i < _options.Shards && wanted > 0 && !_stop.IsCancellationRequested; i++)
+        {
+            var shard = (start + i) % _options.Shards;
+            lock (_gate)
+            {
+                if (_owned.ContainsKey(shard))
+                {
+                    continue;
+                }
+            }
+
+            var lease = await _leases.TryAcquireAsync(LeaseName(shard), _options.Lease, _stop.Token);
+            if (lease is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                // From here on, claims and completions under the previous owner's fence fail.
+                await _store.OpenShardAsync(shard, lease.FencingToken, _stop.Token);
+            }
+            catch
+            {
+                await lease.DisposeAsync();
+                throw;
+            }
+
+            var owned = new OwnedShard(shard, lease);
+            lock (_gate)
+            {
+                if (_state != 1)
+                {
+                    owned.Closing = true;
+                }
+                else
+                {
+                    _owned[shard] = owned;
+                }
+            }
+
+            if (owned.Closing)
+            {
+                await lease.DisposeAsync();
+                return;
+            }
+
+            lease.Lost.UnsafeRegister(static state =>
+            {
+                var (firing, taken) = ((JobFiring, OwnedShard))state!;
+                firing.OnLost(taken);
+            }, (this, owned));
+            _telemetry.ShardsChanged(1);
+            JobsLog.ShardTaken(_telemetry.Logger, shard, lease.FencingToken);
+            wanted--;
+            await LoadShardAsync(shard);
+        }
+    }
+
+    private void OnLost(OwnedShard shard)
+    {
+        if (shard.Lease.LossReason == LeaseLossReason.Released)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_owned.TryGetValue(shard.Shard, out var current) || current != shard)
+            {
+                return;
+            }
+
+            _owned.Remove(shard.Shard);
+            shard.Closing = true;
+            DropPendingOf(shard.Shard);
+        }
+
+        _telemetry.ShardsChanged(-1);
+        JobsLog.ShardLost(_telemetry.Logger, shard.Shard, shard.Lease.LossReason.ToString());
+        // Deliveries in flight run on; their completions fail once the next owner opens the shard,
+        // and it redelivers them (a duplicate with a higher attempt number).
+        // Off the thread reporting the loss (the lease's own renewal, possibly).
+        _ = Task.Run(() => shard.Lease.DisposeAsync().AsTask());
+    }
+
+    // Hands a shard to whichever node takes it next without a double fire: nothing new is claimed,
+    // deliveries in flight finish and complete under this fence, and only then is the lease released.
+    private async Task HandBackAsync(OwnedShard shard)
+    {
+        lock (_gate)
+        {
+            if (!_owned.Remove(shard.Shard))
+            {
+                return;
+            }
+
+            shard.Closing = true;
+            DropPendingOf(shard.Shard);
+            if (shard.InFlight == 0)
+            {
+                shard.Drained.TrySetResult();
+            }
+        }
+
+        try
+        {
+            await shard.Drained.Task.WaitAsync(JobsOptions.MaxTimeout + TimeSpan.FromSeconds(5), _time, _stop.Token);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // Released anyway: the next owner redelivers what is still running here.
+        }
+
+        await shard.Lease.DisposeAsync();
+        _telemetry.ShardsChanged(-1);
+        JobsLog.ShardReleased(_telemetry.Logger, shard.Shard);
+    }
+}

@@ -1,0 +1,260 @@
+using System.Threading.Channels;
+using DistKit.Core;
+using DistKit.Core.Leases;
+using DistKit.Scheduling.Diagnostics;
+using DistKit.Scheduling.Timers;
+using Microsoft.Extensions.Hosting;
+
+namespace DistKit.Scheduling.Jobs;
+
+/// <summary>
+/// The firing service of one process: it holds a fair share of the shards through leases, loads
+/// each window of their due jobs into a timing wheel, and when a job's time comes claims it under
+/// the shard's fencing token and delivers it. No polling decides when a job fires: the wheel does,
+/// and jobs scheduled inside the loaded window reach it directly (from this process) or through the
+/// store's watch (from others).
+/// </summary>
+internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
+{
+    private const int ClaimBatch = 256;
+    private const int LoadLimit = 50_000;
+    private const int ClaimLoops = 2;
+    private static readonly TimeSpan StoreRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MisfireThreshold = TimeSpan.FromMinutes(1);
+
+    private readonly IJobStore _store;
+    private readonly ILeaseStore _leases;
+    private readonly JobsOptions _options;
+    private readonly JobDeliveries _deliveries;
+    private readonly JobsTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly TimingWheel _wheel;
+    private readonly Action<object?> _onDue;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, OwnedShard> _owned = [];
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<DueJob> _fired = Channel.CreateUnbounded<DueJob>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly SemaphoreSlim _concurrency;
+    private readonly SemaphoreSlim _reload = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Dictionary<long, Task> _deliveriesInFlight = [];
+    private readonly Random _random = new();
+    private DateTimeOffset _loadedUntil = DateTimeOffset.MinValue;
+    private Task[] _loops = [];
+    private long _nextDelivery;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    public JobFiring(IJobStore store, ILeaseStore leases, JobsOptions options, JobDeliveries deliveries, JobsTelemetry telemetry, TimeProvider time)
+    {
+        _store = store;
+        _leases = leases;
+        _options = options;
+        _deliveries = deliveries;
+        _telemetry = telemetry;
+        _time = time;
+        _concurrency = new SemaphoreSlim(options.MaxConcurrent, options.MaxConcurrent);
+        _wheel = new TimingWheel(time, TimeSpan.FromMilliseconds(1), callbackFailed: e => JobsLog.StoreFailed(_telemetry.Logger, "timer", e.Message));
+        _onDue = state => OnDue((DueJob)state!);
+        Node = JobIds.New(time);
+    }
+
+    /// <summary>This process's name among the firing nodes (random per start).</summary>
+    public string Node { get; }
+
+    /// <summary>The shards this process owns now, in order.</summary>
+    public IReadOnlyList<int> OwnedShards
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _owned.Keys.Order()];
+            }
+        }
+    }
+
+    /// <summary>How many jobs wait in the wheel.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var loops = new List<Task>
+        {
+            Task.Run(RebalanceLoopAsync, CancellationToken.None),
+            Task.Run(WindowLoopAsync, CancellationToken.None),
+            Task.Run(WatchLoopAsync, CancellationToken.None),
+        };
+        for (var i = 0; i < ClaimLoops; i++)
+        {
+            loops.Add(Task.Run(ClaimLoopAsync, CancellationToken.None));
+        }
+
+        _loops = [.. loops];
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops firing: no new claims; deliveries in flight may finish until <paramref name="cancellationToken"/>
+    /// fires, then are abandoned (their jobs stay running, and the shard's next owner redelivers them);
+    /// the shard leases are released so other nodes take over at once.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        _fired.Writer.TryComplete();
+        await Task.WhenAll(_loops).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Task[] running;
+        lock (_gate)
+        {
+            running = [.. _deliveriesInFlight.Values];
+        }
+
+        using (cancellationToken.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort))
+        {
+            await Task.WhenAll(running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        OwnedShard[] owned;
+        lock (_gate)
+        {
+            owned = [.. _owned.Values];
+            foreach (var shard in owned)
+            {
+                shard.Closing = true;
+            }
+
+            _owned.Clear();
+            _pending.Clear();
+        }
+
+        _wheel.Dispose();
+        await Task.WhenAll(owned.Select(shard => shard.Lease.DisposeAsync().AsTask()));
+        _telemetry.ShardsChanged(-owned.Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _wheel.Dispose();
+        _stop.Dispose();
+        _abort.Dispose();
+        _concurrency.Dispose();
+        _reload.Dispose();
+    }
+
+    /// <summary>
+    /// Puts a job into the wheel if its shard is ours and it is due inside the loaded window; a job
+    /// already there at another time moves. Anything else is left to a later window load.
+    /// </summary>
+    public void Offer(DueJob job)
+    {
+        lock (_gate)
+        {
+            if (_state != 1 || !_owned.TryGetValue(job.Shard, out var shard) || shard.Closing || job.Due >= _loadedUntil)
+            {
+                return;
+            }
+
+            if (_pending.TryGetValue(job.Id, out var existing))
+            {
+                if (existing.Due == job.Due)
+                {
+                    return;
+                }
+
+                _wheel.Cancel(existing.Handle);
+            }
+
+            _pending[job.Id] = new Pending(_wheel.Schedule(job.Due, _onDue, job), job.Shard, job.Due);
+        }
+    }
+
+    private void OnDue(DueJob job)
+    {
+        lock (_gate)
+        {
+            // A job moved to another time, or whose shard went, has a newer entry or none.
+            if (!_pending.TryGetValue(job.Id, out var pending) || pending.Due != job.Due)
+            {
+                return;
+            }
+
+            _pending.Remove(job.Id);
+        }
+
+        _fired.Writer.TryWrite(job);
+    }
+
+    // Under the gate.
+    private void DropPendingOf(int shard)
+    {
+        List<string>? gone = null;
+        foreach (var (id, pending) in _pending)
+        {
+            if (pending.Shard == shard)
+            {
+                _wheel.Cancel(pending.Handle);
+                (gone ??= []).Add(id);
+            }
+        }
+
+        foreach (var id in gone ?? [])
+        {
+            _pending.Remove(id);
+        }
+    }
+
+    // Under the gate.
+    private static void Settle(OwnedShard shard)
+    {
+        shard.InFlight--;
+        if (shard.Closing && shard.InFlight == 0)
+        {
+            shard.Drained.TrySetResult();
+        }
+    }
+
+    private void Done(OwnedShard shard)
+    {
+        lock (_gate)
+        {
+            Settle(shard);
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e is DistKitException { IsTransient: true } or TimeoutException;
+
+    private async Task PauseAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private readonly record struct Pending(TimerHandle Handle, int Shard, DateTimeOffset Due);
+}
