@@ -178,6 +178,13 @@ public static class DistKitProcess
             return _process.ExitCode;
         }
 
+        /// <summary>Kills the node with SIGKILL, as a crash would: nothing is released or flushed.</summary>
+        public async Task KillAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
         /// <inheritdoc />
         public async ValueTask DisposeAsync()
         {

@@ -281,28 +281,50 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> CompleteAsync(JobCompletion completion, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+
         try
         {
             await EnsureSchemaAsync(cancellationToken);
-            await using var command = dataSource.CreateCommand("""
-                UPDATE distkit_jobs j SET state = $1, due = COALESCE($2, j.due), attempt = CASE WHEN $3 THEN 0 ELSE j.attempt END,
-                  last_error = $4, updated = $5, claim_fence = NULL, run_until = NULL
-                FROM distkit_job_shards s
-                WHERE j.id = $6 AND j.state = 1 AND j.attempt = $7 AND j.claim_fence = $8 AND s.shard = $9 AND s.fence = $8
-                """);
-            command.Parameters.Add(new NpgsqlParameter { Value = (int)JobColumns.StateAfter(completion.Outcome) });
-            command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = completion.NextDue?.ToUnixTimeMilliseconds() });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Outcome == CompletionOutcome.Next });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = completion.Error });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Now.ToUnixTimeMilliseconds() });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Id });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Attempt });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Fence });
-            command.Parameters.Add(new NpgsqlParameter { Value = completion.Shard });
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            // One round trip, one implicit transaction; rows in id order, so two batches touching
+            // the same rows cannot deadlock.
+            var order = Enumerable.Range(0, completions.Count).OrderBy(i => completions[i].Id, StringComparer.Ordinal).ToArray();
+            await using var batch = dataSource.CreateBatch();
+            foreach (var i in order)
+            {
+                var completion = completions[i];
+                var command = new NpgsqlBatchCommand("""
+                    UPDATE distkit_jobs j SET state = $1, due = COALESCE($2, j.due), attempt = CASE WHEN $3 THEN 0 ELSE j.attempt END,
+                      last_error = $4, updated = $5, claim_fence = NULL, run_until = NULL
+                    FROM distkit_job_shards s
+                    WHERE j.id = $6 AND j.state = 1 AND j.attempt = $7 AND j.claim_fence = $8 AND s.shard = $9 AND s.fence = $8
+                    """);
+                command.Parameters.Add(new NpgsqlParameter { Value = (int)JobColumns.StateAfter(completion.Outcome) });
+                command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = completion.NextDue?.ToUnixTimeMilliseconds() });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Outcome == CompletionOutcome.Next });
+                command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = completion.Error });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Now.ToUnixTimeMilliseconds() });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Id });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Attempt });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Fence });
+                command.Parameters.Add(new NpgsqlParameter { Value = completion.Shard });
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            var landed = new bool[completions.Count];
+            for (var k = 0; k < order.Length; k++)
+            {
+                landed[order[k]] = batch.BatchCommands[k].RecordsAffected == 1;
+            }
+
+            return landed;
         }
         catch (Exception e) when (PostgresErrors.IsOutage(e))
         {

@@ -89,6 +89,9 @@ public static class JobsServiceCollectionExtensions
                 o.Fire ? services.GetRequiredService<JobFiring>() : null,
                 services.GetRequiredService<JobsTelemetry>());
         });
+        builder.Services.AddSingleton<IJobFiringState>(services => services.GetRequiredService<IOptions<JobsOptions>>().Value.Fire
+            ? services.GetRequiredService<JobFiring>()
+            : new NotFiring());
         builder.Services.AddSingleton<IHostedService>(services => new FiringHost(services));
         return builder;
     }
@@ -103,6 +106,15 @@ public static class JobsServiceCollectionExtensions
         public JobDeliveries Deliveries => deliveries;
 
         public void Dispose() => deliveries.Dispose();
+    }
+
+    private sealed class NotFiring : IJobFiringState
+    {
+        public string Node => "";
+
+        public IReadOnlyList<int> OwnedShards => [];
+
+        public int PendingCount => 0;
     }
 
     // Starts the firing service only when this process fires, so a scheduling-only app opens no leases.

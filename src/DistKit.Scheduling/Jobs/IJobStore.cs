@@ -104,8 +104,12 @@ public interface IJobStore
     /// </summary>
     ValueTask<IReadOnlyList<Job>> ClaimAsync(IReadOnlyList<JobClaim> claims, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends a delivery; false (and nothing changed) when the claim is no longer current (shard moved, job replaced or cancelled).</summary>
-    ValueTask<bool> CompleteAsync(JobCompletion completion, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ends deliveries, in one step: for each completion, in order, whether it landed; one that did
+    /// not changed nothing (its claim is no longer current: the shard moved, the job was replaced or
+    /// cancelled).
+    /// </summary>
+    ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default);
 
     /// <summary>Jobs scheduled with notify on any node, as they are stored; ends (throws) when the engine connection drops, and the caller reloads its window.</summary>
     IAsyncEnumerable<DueJob> WatchAsync(CancellationToken cancellationToken = default);

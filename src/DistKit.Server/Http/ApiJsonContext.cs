@@ -15,5 +15,6 @@ namespace DistKit.Server.Http;
 [JsonSerializable(typeof(Jobs.ScheduleJobBody))]
 [JsonSerializable(typeof(Jobs.JobView))]
 [JsonSerializable(typeof(Jobs.JobList))]
+[JsonSerializable(typeof(Jobs.ShardsView))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -14,6 +14,7 @@ internal static class JobEndpoints
     {
         routes.MapPost("/v1/jobs", ScheduleAsync);
         routes.MapGet("/v1/jobs", ListAsync);
+        routes.MapGet("/v1/jobs/shards", Shards);
         routes.MapGet("/v1/jobs/{id}", GetAsync);
         routes.MapDelete("/v1/jobs/{id}", CancelAsync);
         routes.MapDelete("/v1/jobs", CancelByKeyAsync);
@@ -82,6 +83,9 @@ internal static class JobEndpoints
         var list = await jobs.ListAsync(wanted, count, context.RequestAborted);
         return TypedResults.Json(new JobList([.. list.Select(job => View(job))]), ApiJsonContext.Default.JobList);
     }
+
+    private static JsonHttpResult<ShardsView> Shards(IJobFiringState firing) =>
+        TypedResults.Json(new ShardsView(firing.Node, firing.OwnedShards, firing.PendingCount), ApiJsonContext.Default.ShardsView);
 
     private static ApiException NoJob(string id) => ApiException.NotFound($"no job has id '{id}'");
 

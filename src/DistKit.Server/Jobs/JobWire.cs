@@ -44,3 +44,9 @@ public sealed record JobView(
 /// <summary>The answer of <c>GET /v1/jobs</c>.</summary>
 /// <param name="Jobs">The jobs, soonest due first.</param>
 public sealed record JobList(IReadOnlyList<JobView> Jobs);
+
+/// <summary>The answer of <c>GET /v1/jobs/shards</c>: what this node fires.</summary>
+/// <param name="Node">The node's name among the firing nodes (new at each start).</param>
+/// <param name="Shards">The shards it owns, in order.</param>
+/// <param name="Pending">Jobs waiting in its timing wheel.</param>
+public sealed record ShardsView(string Node, IReadOnlyList<int> Shards, int Pending);

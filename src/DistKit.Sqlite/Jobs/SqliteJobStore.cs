@@ -223,27 +223,51 @@ public sealed class SqliteJobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> CompleteAsync(JobCompletion completion, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentNullException.ThrowIfNull(completions);
+        var landed = new bool[completions.Count];
+        if (completions.Count == 0)
+        {
+            return landed;
+        }
+
         await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE jobs SET state = $state, due = COALESCE($next, due), attempt = CASE WHEN $reset THEN 0 ELSE attempt END,
               last_error = $error, updated = $now, claim_fence = NULL, run_until = NULL
             WHERE id = $id AND state = 1 AND attempt = $attempt AND claim_fence = $fence
               AND (SELECT fence FROM job_shards WHERE shard = $shard) = $fence
             """;
-        command.Parameters.AddWithValue("$state", (int)JobColumns.StateAfter(completion.Outcome));
-        command.Parameters.AddWithValue("$next", completion.NextDue is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value);
-        command.Parameters.AddWithValue("$reset", completion.Outcome == CompletionOutcome.Next);
-        command.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", completion.Now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$id", completion.Id);
-        command.Parameters.AddWithValue("$attempt", completion.Attempt);
-        command.Parameters.AddWithValue("$fence", completion.Fence);
-        command.Parameters.AddWithValue("$shard", completion.Shard);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var state = command.Parameters.Add("$state", SqliteType.Integer);
+        var next = command.Parameters.Add("$next", SqliteType.Integer);
+        var reset = command.Parameters.Add("$reset", SqliteType.Integer);
+        var error = command.Parameters.Add("$error", SqliteType.Text);
+        var now = command.Parameters.Add("$now", SqliteType.Integer);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var attempt = command.Parameters.Add("$attempt", SqliteType.Integer);
+        var fence = command.Parameters.Add("$fence", SqliteType.Integer);
+        var shard = command.Parameters.Add("$shard", SqliteType.Integer);
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var completion = completions[i];
+            state.Value = (int)JobColumns.StateAfter(completion.Outcome);
+            next.Value = completion.NextDue is { } due ? due.ToUnixTimeMilliseconds() : DBNull.Value;
+            reset.Value = completion.Outcome == CompletionOutcome.Next;
+            error.Value = (object?)completion.Error ?? DBNull.Value;
+            now.Value = completion.Now.ToUnixTimeMilliseconds();
+            id.Value = completion.Id;
+            attempt.Value = completion.Attempt;
+            fence.Value = completion.Fence;
+            shard.Value = completion.Shard;
+            landed[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return landed;
     }
 
     /// <inheritdoc />

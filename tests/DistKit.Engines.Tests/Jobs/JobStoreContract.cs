@@ -144,10 +144,10 @@ public abstract class JobStoreContract
         var first = Assert.Single(await Store.ClaimAsync([new JobClaim(job.Id, shard, 5)], Now(), TestContext.Current.CancellationToken));
 
         await Store.OpenShardAsync(shard, 6, TestContext.Current.CancellationToken);
-        var refused = await Store.CompleteAsync(Completion(first, 5, CompletionOutcome.Succeeded), TestContext.Current.CancellationToken);
+        var refused = (await Store.CompleteAsync([Completion(first, 5, CompletionOutcome.Succeeded)], TestContext.Current.CancellationToken))[0];
         var due = await Store.LoadDueAsync([shard], Now().AddMinutes(1), Now(), 100, TestContext.Current.CancellationToken);
         var redelivery = Assert.Single(await Store.ClaimAsync([new JobClaim(job.Id, shard, 6)], Now(), TestContext.Current.CancellationToken));
-        var completed = await Store.CompleteAsync(Completion(redelivery, 6, CompletionOutcome.Succeeded), TestContext.Current.CancellationToken);
+        var completed = (await Store.CompleteAsync([Completion(redelivery, 6, CompletionOutcome.Succeeded)], TestContext.Current.CancellationToken))[0];
 
         Assert.False(refused);
         Assert.Equal(job.Id, Assert.Single(due).Id);
@@ -155,6 +155,26 @@ public abstract class JobStoreContract
         Assert.Equal(2, redelivery.Attempt);
         Assert.True(completed);
         Assert.Equal(JobState.Succeeded, (await Store.GetAsync(job.Id, TestContext.Current.CancellationToken))?.State);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Complete_ABatch_LandsEachCurrentClaim_AndRefusesEachStaleOne()
+    {
+        var (moved, kept) = (NewShard(), NewShard());
+        await Store.OpenShardAsync(moved, 1, TestContext.Current.CancellationToken);
+        await Store.OpenShardAsync(kept, 1, TestContext.Current.CancellationToken);
+        var stale = (await Store.ScheduleAsync(NewJob(moved, Now().AddSeconds(-1)), false, TestContext.Current.CancellationToken)).Job;
+        var current = (await Store.ScheduleAsync(NewJob(kept, Now().AddSeconds(-1)), false, TestContext.Current.CancellationToken)).Job;
+        var claimed = await Store.ClaimAsync([new JobClaim(stale.Id, moved, 1), new JobClaim(current.Id, kept, 1)], Now(), TestContext.Current.CancellationToken);
+        await Store.OpenShardAsync(moved, 2, TestContext.Current.CancellationToken);
+
+        var landed = await Store.CompleteAsync(
+            [Completion(claimed.Single(j => j.Id == stale.Id), 1, CompletionOutcome.Succeeded), Completion(claimed.Single(j => j.Id == current.Id), 1, CompletionOutcome.Succeeded)],
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal([false, true], landed);
+        Assert.Equal(JobState.Running, (await Store.GetAsync(stale.Id, TestContext.Current.CancellationToken))?.State);
+        Assert.Equal(JobState.Succeeded, (await Store.GetAsync(current.Id, TestContext.Current.CancellationToken))?.State);
     }
 
     [Fact(Timeout = 30_000)]
@@ -166,7 +186,7 @@ public abstract class JobStoreContract
         var claimed = Assert.Single(await Store.ClaimAsync([new JobClaim(job.Id, shard, 1)], Now(), TestContext.Current.CancellationToken));
         var retryAt = Now().AddSeconds(2);
 
-        Assert.True(await Store.CompleteAsync(Completion(claimed, 1, CompletionOutcome.Retry, retryAt, "HTTP 500"), TestContext.Current.CancellationToken));
+        Assert.True((await Store.CompleteAsync([Completion(claimed, 1, CompletionOutcome.Retry, retryAt, "HTTP 500")], TestContext.Current.CancellationToken))[0]);
 
         var stored = await Store.GetAsync(job.Id, TestContext.Current.CancellationToken);
         Assert.Equal(JobState.Failed, stored?.State);
@@ -176,7 +196,7 @@ public abstract class JobStoreContract
         Assert.Equal(retryAt, Assert.Single(await Store.LoadDueAsync([shard], Now().AddMinutes(1), Now(), 100, TestContext.Current.CancellationToken)).Due);
         var second = Assert.Single(await Store.ClaimAsync([new JobClaim(job.Id, shard, 1)], retryAt, TestContext.Current.CancellationToken));
         Assert.Equal(2, second.Attempt);
-        Assert.True(await Store.CompleteAsync(Completion(second, 1, CompletionOutcome.Dead, error: "HTTP 500"), TestContext.Current.CancellationToken));
+        Assert.True((await Store.CompleteAsync([Completion(second, 1, CompletionOutcome.Dead, error: "HTTP 500")], TestContext.Current.CancellationToken))[0]);
         Assert.Equal(JobState.Dead, (await Store.GetAsync(job.Id, TestContext.Current.CancellationToken))?.State);
     }
 
@@ -189,7 +209,7 @@ public abstract class JobStoreContract
         var claimed = Assert.Single(await Store.ClaimAsync([new JobClaim(job.Id, shard, 1)], Now(), TestContext.Current.CancellationToken));
         var next = Now().AddMinutes(1);
 
-        Assert.True(await Store.CompleteAsync(Completion(claimed, 1, CompletionOutcome.Next, next), TestContext.Current.CancellationToken));
+        Assert.True((await Store.CompleteAsync([Completion(claimed, 1, CompletionOutcome.Next, next)], TestContext.Current.CancellationToken))[0]);
 
         var stored = await Store.GetAsync(job.Id, TestContext.Current.CancellationToken);
         Assert.Equal(JobState.Scheduled, stored?.State);

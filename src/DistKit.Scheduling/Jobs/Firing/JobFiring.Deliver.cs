@@ -202,23 +202,80 @@ internal sealed partial class JobFiring
         };
     }
 
-    // A completion the store did not answer is retried while the shard is still ours: dropping it
-    // would leave the job running until the next owner redelivers it.
-    private async Task<bool> CompleteAsync(JobCompletion completion, OwnedShard shard)
+    private Task<bool> CompleteAsync(JobCompletion completion, OwnedShard shard)
     {
-        var delay = StoreRetry;
-        while (true)
+        var landed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_completions.Writer.TryWrite(new PendingCompletion(completion, shard, landed)))
         {
-            try
+            landed.TrySetResult(false);
+        }
+
+        return landed.Task;
+    }
+
+    // Completions go to the store in batches, as claims do: a burst of deliveries ending together
+    // costs one round trip, and the store's connections stay free for the leases' renewals. A
+    // batch the store did not answer is retried while its shards are still ours: dropping it would
+    // leave the jobs running until the next owner redelivers them.
+    private async Task CompletionLoopAsync()
+    {
+        var reader = _completions.Reader;
+        var batch = new List<PendingCompletion>(ClaimBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync(_abort.Token))
             {
-                return await _store.CompleteAsync(completion, _abort.Token);
+                batch.Clear();
+                while (batch.Count < ClaimBatch && reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+
+                var delay = StoreRetry;
+                while (batch.Count > 0)
+                {
+                    try
+                    {
+                        var landed = await _store.CompleteAsync([.. batch.Select(p => p.Completion)], _abort.Token);
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            batch[i].Landed.TrySetResult(landed[i]);
+                        }
+
+                        break;
+                    }
+                    catch (Exception e) when (IsTransient(e))
+                    {
+                        JobsLog.StoreFailed(_telemetry.Logger, "complete", e.Message);
+                        foreach (var lost in batch.Where(p => p.Shard.Lease.Lost.IsCancellationRequested))
+                        {
+                            lost.Landed.TrySetResult(false);
+                        }
+
+                        batch.RemoveAll(p => p.Landed.Task.IsCompleted);
+                        await Task.Delay(delay, _time, _abort.Token);
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    }
+                }
             }
-            catch (Exception e) when (IsTransient(e) && !shard.Lease.Lost.IsCancellationRequested)
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Abandoned at shutdown: these jobs stay running, and the shards' next owners redeliver them.
+        }
+        finally
+        {
+            foreach (var pending in batch)
             {
-                JobsLog.StoreFailed(_telemetry.Logger, "complete", e.Message);
-                await Task.Delay(delay, _time, _abort.Token);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                pending.Landed.TrySetResult(false);
+            }
+
+            while (reader.TryRead(out var left))
+            {
+                left.Landed.TrySetResult(false);
             }
         }
     }
+
+    private readonly record struct PendingCompletion(JobCompletion Completion, OwnedShard Shard, TaskCompletionSource<bool> Landed);
 }

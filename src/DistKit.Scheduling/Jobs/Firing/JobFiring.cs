@@ -14,7 +14,7 @@ namespace DistKit.Scheduling.Jobs;
 /// and jobs scheduled inside the loaded window reach it directly (from this process) or through the
 /// store's watch (from others).
 /// </summary>
-internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
+internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJobFiringState
 {
     private const int ClaimBatch = 256;
     private const int LoadLimit = 50_000;
@@ -34,6 +34,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
     private readonly Dictionary<int, OwnedShard> _owned = [];
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Channel<DueJob> _fired = Channel.CreateUnbounded<DueJob>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly Channel<PendingCompletion> _completions = Channel.CreateUnbounded<PendingCompletion>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly SemaphoreSlim _concurrency;
     private readonly SemaphoreSlim _reload = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -42,6 +43,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
     private readonly Random _random = new();
     private DateTimeOffset _loadedUntil = DateTimeOffset.MinValue;
     private Task[] _loops = [];
+    private Task[] _completers = [];
     private long _nextDelivery;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -105,6 +107,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
         }
 
         _loops = [.. loops];
+        _completers = [.. Enumerable.Range(0, ClaimLoops).Select(_ => Task.Run(CompletionLoopAsync, CancellationToken.None))];
         return Task.CompletedTask;
     }
 
@@ -132,6 +135,9 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable
         using (cancellationToken.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort))
         {
             await Task.WhenAll(running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The deliveries are done; what they handed in to complete is written before the leases go.
+            _completions.Writer.TryComplete();
+            await Task.WhenAll(_completers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         OwnedShard[] owned;

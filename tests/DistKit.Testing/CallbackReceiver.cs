@@ -3,19 +3,20 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DistKit.Engines.Tests.Jobs;
+namespace DistKit.Testing;
 
 /// <summary>
 /// A real HTTP receiver of job callbacks on a free loopback port: records each POST (job id,
 /// attempt, body, when it arrived) and answers 200, or never answers when made to hang.
 /// </summary>
-internal sealed class CallbackReceiver : IAsyncDisposable
+public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly bool _hang;
 
+    /// <summary>Starts listening; with <paramref name="hang"/>, every request is held unanswered until disposal.</summary>
     public CallbackReceiver(bool hang = false)
     {
         _hang = hang;
@@ -29,10 +30,13 @@ internal sealed class CallbackReceiver : IAsyncDisposable
         _loop = Task.Run(LoopAsync);
     }
 
+    /// <summary>The URL to give jobs as their callback.</summary>
     public Uri Url { get; }
 
+    /// <summary>Every callback received, in arrival order.</summary>
     public ConcurrentQueue<Callback> Received { get; } = new();
 
+    /// <summary>How many callbacks arrived.</summary>
     public int Count => Received.Count;
 
     private async Task LoopAsync()
@@ -87,6 +91,7 @@ internal sealed class CallbackReceiver : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -95,5 +100,6 @@ internal sealed class CallbackReceiver : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>One callback: the job's id and attempt headers, the body, and when it arrived.</summary>
     public sealed record Callback(string JobId, int Attempt, string Body, string? IdempotencyKey, DateTimeOffset Arrived);
 }
