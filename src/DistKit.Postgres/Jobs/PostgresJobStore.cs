@@ -176,7 +176,7 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
     }
 
     /// <inheritdoc />
-    public async ValueTask OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default)
+    public async ValueTask<long> OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -184,10 +184,58 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
             await using var command = dataSource.CreateCommand("""
                 INSERT INTO distkit_job_shards AS s (shard, fence) VALUES ($1, $2)
                 ON CONFLICT (shard) DO UPDATE SET fence = greatest(s.fence, EXCLUDED.fence)
+                RETURNING fence
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = shard });
             command.Parameters.Add(new NpgsqlParameter { Value = fence });
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (Exception e) when (PostgresErrors.IsOutage(e))
+        {
+            throw PostgresErrors.Unavailable(e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask LeaveAsync(string node, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken);
+            await using var command = dataSource.CreateCommand("DELETE FROM distkit_job_nodes WHERE node = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = node });
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (PostgresErrors.IsOutage(e))
+        {
+            throw PostgresErrors.Unavailable(e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DueJob>> WaitingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken);
+            // Ids are hex digits and dashes: a comma-joined text needs no array type.
+            await using var command = dataSource.CreateCommand(
+                "SELECT id, shard, due, updated FROM distkit_jobs WHERE id = ANY (string_to_array($1, ',')) AND state IN (0, 3)");
+            command.Parameters.Add(new NpgsqlParameter { Value = string.Join(',', ids) });
+            var waiting = new List<DueJob>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                waiting.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2), reader.GetInt64(3)));
+            }
+
+            return waiting;
         }
         catch (Exception e) when (PostgresErrors.IsOutage(e))
         {
@@ -209,7 +257,7 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
             await EnsureSchemaAsync(cancellationToken);
             // Shards travel as text: the slim data source DistKit builds carries no array types.
             await using var command = dataSource.CreateCommand($"""
-                SELECT j.id, j.shard, CASE WHEN j.state <> 1 THEN j.due WHEN j.claim_fence < s.fence THEN $2 ELSE j.run_until + 1 END AS fire_at
+                SELECT j.id, j.shard, CASE WHEN j.state <> 1 THEN j.due WHEN j.claim_fence < s.fence THEN $2 ELSE j.run_until + 1 END AS fire_at, j.updated
                 FROM distkit_jobs j JOIN distkit_job_shards s ON s.shard = j.shard
                 WHERE j.shard = ANY (string_to_array($1, ',')::int[]) AND j.state IN {Active}
                   AND ((j.state IN (0, 3) AND j.due < $3) OR (j.state = 1 AND (j.claim_fence < s.fence OR j.run_until < $3)))
@@ -223,7 +271,7 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2)));
+                due.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2), reader.GetInt64(3)));
             }
 
             return due;
@@ -246,8 +294,10 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         try
         {
             await EnsureSchemaAsync(cancellationToken);
-            // SKIP LOCKED: a row another node is claiming or completing right now is that node's;
-            // waiting for its lock would only stall this batch.
+            // SKIP LOCKED: a row another transaction holds right now (a cancel, a replace) is left
+            // for the caller to look at again; waiting for its lock would only stall this batch.
+            // FOR SHARE of the shard row: a claim and the next owner's OpenShard are serialized, so
+            // no claim under the old fence commits after the new owner has opened the shard.
             await using var command = dataSource.CreateCommand($"""
                 WITH wanted AS (
                   SELECT split_part(c, ':', 1) AS claim_id, split_part(c, ':', 2)::int AS claim_shard, split_part(c, ':', 3)::bigint AS claim_fence_with
@@ -258,8 +308,8 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
                   JOIN wanted w ON j.id = w.claim_id AND j.shard = w.claim_shard
                   JOIN distkit_job_shards s ON s.shard = w.claim_shard AND s.fence = w.claim_fence_with
                   WHERE (j.state IN (0, 3) AND j.due <= $2) OR (j.state = 1 AND (j.claim_fence < w.claim_fence_with OR j.run_until < $2))
-                  FOR UPDATE OF j SKIP LOCKED)
-                UPDATE distkit_jobs j SET state = 1, attempt = j.attempt + 1, claim_fence = c.claim_fence_with, run_until = $2 + j.timeout_ms + {RunGrace}, updated = $2
+                  FOR UPDATE OF j SKIP LOCKED FOR SHARE OF s)
+                UPDATE distkit_jobs j SET state = 1, attempt = j.attempt + 1, claim_fence = c.claim_fence_with, run_until = $2 + 2 * j.timeout_ms + {RunGrace}, updated = $2
                 FROM claimable c WHERE j.id = c.claim_id
                 RETURNING {string.Join(", ", JobColumns.List.Split(", ").Select(column => "j." + column))}
                 """);
@@ -302,8 +352,8 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
                 var command = new NpgsqlBatchCommand("""
                     UPDATE distkit_jobs j SET state = $1, due = COALESCE($2, j.due), attempt = CASE WHEN $3 THEN 0 ELSE j.attempt END,
                       last_error = $4, updated = $5, claim_fence = NULL, run_until = NULL
-                    FROM distkit_job_shards s
-                    WHERE j.id = $6 AND j.state = 1 AND j.attempt = $7 AND j.claim_fence = $8 AND s.shard = $9 AND s.fence = $8
+                    WHERE j.id = $6 AND j.state = 1 AND j.attempt = $7 AND j.claim_fence = $8
+                      AND EXISTS (SELECT 1 FROM distkit_job_shards s WHERE s.shard = $9 AND s.fence = $8 FOR SHARE)
                     """);
                 command.Parameters.Add(new NpgsqlParameter { Value = (int)JobColumns.StateAfter(completion.Outcome) });
                 command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = completion.NextDue?.ToUnixTimeMilliseconds() });
@@ -415,20 +465,22 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         return command;
     }
 
-    private static string NoticeText(Job job) => string.Create(CultureInfo.InvariantCulture, $"{job.Shard}:{job.Id}:{job.Due.ToUnixTimeMilliseconds()}");
+    private static string NoticeText(Job job) =>
+        string.Create(CultureInfo.InvariantCulture, $"{job.Shard}:{job.Id}:{job.Due.ToUnixTimeMilliseconds()}:{job.Updated.ToUnixTimeMilliseconds()}");
 
     private static bool TryParseNotice(string payload, out DueJob job)
     {
         job = default;
         var parts = payload.Split(':');
-        if (parts.Length != 3
+        if (parts.Length != 4
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var shard)
-            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var due))
+            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var due)
+            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
         {
             return false;
         }
 
-        job = new DueJob(parts[1], shard, DateTimeOffset.FromUnixTimeMilliseconds(due));
+        job = new DueJob(parts[1], shard, DateTimeOffset.FromUnixTimeMilliseconds(due), version);
         return true;
     }
 

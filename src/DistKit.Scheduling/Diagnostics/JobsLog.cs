@@ -23,6 +23,12 @@ internal static partial class JobsLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Job {Job} attempt {Attempt} was not completed: its claim is no longer current")]
     public static partial void CompletionRefused(ILogger logger, string job, int attempt);
 
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "The firing step {Step} failed and is retried: {Error}")]
+    public static partial void LoopFailed(ILogger logger, string step, string error);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Shard {Shard} was leased under fence {Fence}, below the {InForce} the job store has seen: the lease store was reset or is not the one the jobs were fired under; the shard is left alone")]
+    public static partial void FenceBehind(ILogger logger, int shard, long fence, long inForce);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "The watch on new jobs ended; reloading the window: {Error}")]
     public static partial void WatchEnded(ILogger logger, string error);
 }

@@ -4,7 +4,8 @@ namespace DistKit.Scheduling.Jobs;
 /// <param name="Id">The job.</param>
 /// <param name="Shard">Its shard.</param>
 /// <param name="Due">When it fires: its due time, or now for a delivery a dead or fenced-off owner left running.</param>
-public readonly record struct DueJob(string Id, int Shard, DateTimeOffset Due);
+/// <param name="Version">When the job last changed (Unix ms): of two reports of one job, the later version wins.</param>
+public readonly record struct DueJob(string Id, int Shard, DateTimeOffset Due, long Version);
 
 /// <summary>A request to claim one job for delivery under its shard's fencing token.</summary>
 public readonly record struct JobClaim(string Id, int Shard, long Fence);
@@ -87,8 +88,19 @@ public interface IJobStore
     /// <summary>Records that node <paramref name="node"/> is alive for <paramref name="ttl"/>; returns how many nodes are alive, itself included.</summary>
     ValueTask<int> HeartbeatAsync(string node, TimeSpan ttl, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that <paramref name="shard"/> is now owned under <paramref name="fence"/>: claims and completions under any lower fence fail from here on.</summary>
-    ValueTask OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default);
+    /// <summary>Forgets node <paramref name="node"/>, which is stopping: the others count it out at once.</summary>
+    ValueTask LeaveAsync(string node, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that <paramref name="shard"/> is now owned under <paramref name="fence"/>: claims and
+    /// completions under any lower fence fail from here on. Returns the fence in force, which is
+    /// higher than <paramref name="fence"/> only if the lease store handed out a fence it had already
+    /// used (it was reset): the shard cannot be fired under it.
+    /// </summary>
+    ValueTask<long> OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of <paramref name="ids"/> are still waiting (scheduled, or failed and waiting to retry), with their due times now.</summary>
+    ValueTask<IReadOnlyList<DueJob>> WaitingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The jobs of <paramref name="shards"/> due before <paramref name="until"/> (scheduled, or failed

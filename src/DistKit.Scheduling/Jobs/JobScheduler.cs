@@ -37,7 +37,7 @@ public sealed class JobScheduler : IJobScheduler
         _telemetry.Scheduled(scheduled.Outcome);
         if (scheduled.Outcome != ScheduleOutcome.Existing)
         {
-            _firing?.Offer(new DueJob(scheduled.Job.Id, scheduled.Job.Shard, scheduled.Job.Due));
+            _firing?.Offer(new DueJob(scheduled.Job.Id, scheduled.Job.Shard, scheduled.Job.Due, scheduled.Job.Updated.ToUnixTimeMilliseconds()));
         }
 
         return scheduled;

@@ -54,7 +54,26 @@ public sealed class SqliteJobStore : IJobStore
     public string Engine => "embedded";
 
     /// <inheritdoc />
-    public async ValueTask<ScheduledJob> ScheduleAsync(Job job, bool notify, CancellationToken cancellationToken = default)
+    public ValueTask<ScheduledJob> ScheduleAsync(Job job, bool notify, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(() => ScheduleAsyncCore(job, notify, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<Job?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(() => GetAsyncCore(id, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<Job?> CancelAsync(string id, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(() => CancelAsyncCore(id, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<Job?> CancelByKeyAsync(string key, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(() => CancelByKeyAsyncCore(key, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Job>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(() => ListAsyncCore(state, limit, cancellationToken));
+
+    private async ValueTask<ScheduledJob> ScheduleAsyncCore(Job job, bool notify, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         await using var connection = await _file.OpenAsync(cancellationToken);
@@ -79,15 +98,13 @@ public sealed class SqliteJobStore : IJobStore
         return result;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<Job?> GetAsync(string id, CancellationToken cancellationToken = default)
+    private async ValueTask<Job?> GetAsyncCore(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         return await SingleAsync(connection, $"SELECT {JobColumns.List} FROM jobs WHERE id = $id", cancellationToken, ("$id", id));
     }
 
-    /// <inheritdoc />
-    public async ValueTask<Job?> CancelAsync(string id, CancellationToken cancellationToken = default)
+    private async ValueTask<Job?> CancelAsyncCore(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         return await SingleAsync(connection, $"UPDATE jobs SET state = 5, updated = $now, claim_fence = NULL, run_until = NULL WHERE id = $id AND state IN {Active} RETURNING {JobColumns.List}",
@@ -95,16 +112,14 @@ public sealed class SqliteJobStore : IJobStore
             ?? await SingleAsync(connection, $"SELECT {JobColumns.List} FROM jobs WHERE id = $id", cancellationToken, ("$id", id));
     }
 
-    /// <inheritdoc />
-    public async ValueTask<Job?> CancelByKeyAsync(string key, CancellationToken cancellationToken = default)
+    private async ValueTask<Job?> CancelByKeyAsyncCore(string key, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         return await SingleAsync(connection, $"UPDATE jobs SET state = 5, updated = $now, claim_fence = NULL, run_until = NULL WHERE key = $key AND state IN {Active} RETURNING {JobColumns.List}",
             cancellationToken, ("$key", key), ("$now", Now()));
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<Job>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<Job>> ListAsyncCore(JobState? state, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -139,14 +154,47 @@ public sealed class SqliteJobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default)
+    public async ValueTask<long> OpenShardAsync(int shard, long fence, CancellationToken cancellationToken = default)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO job_shards (shard, fence) VALUES ($shard, $fence) ON CONFLICT (shard) DO UPDATE SET fence = max(fence, excluded.fence)";
+        command.CommandText = "INSERT INTO job_shards (shard, fence) VALUES ($shard, $fence) ON CONFLICT (shard) DO UPDATE SET fence = max(fence, excluded.fence) RETURNING fence";
         command.Parameters.AddWithValue("$shard", shard);
         command.Parameters.AddWithValue("$fence", fence);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask LeaveAsync(string node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM job_nodes WHERE node = $node";
+        command.Parameters.AddWithValue("$node", node);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DueJob>> WaitingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var waiting = new List<DueJob>();
+        if (ids.Count == 0)
+        {
+            return waiting;
+        }
+
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, shard, due, updated FROM jobs WHERE id IN (SELECT value FROM json_each($ids)) AND state IN (0, 3)";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids, SqliteJson.Default.IReadOnlyListString));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            waiting.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2), reader.GetInt64(3)));
+        }
+
+        return waiting;
     }
 
     /// <inheritdoc />
@@ -162,9 +210,9 @@ public sealed class SqliteJobStore : IJobStore
         await using var command = connection.CreateCommand();
         // A delivery left running under an older fence is due now; one past its time, just after it.
         command.CommandText = $"""
-            SELECT j.id, j.shard, CASE WHEN j.state <> 1 THEN j.due WHEN j.claim_fence < s.fence THEN $now ELSE j.run_until + 1 END AS fire_at
+            SELECT j.id, j.shard, CASE WHEN j.state <> 1 THEN j.due WHEN j.claim_fence < s.fence THEN $now ELSE j.run_until + 1 END AS fire_at, j.updated
             FROM jobs j JOIN job_shards s ON s.shard = j.shard
-            WHERE j.shard IN ({string.Join(", ", shards.Select(s => (long)s))})
+            WHERE j.shard IN ({string.Join(", ", shards.Select(s => (long)s))}) AND j.state IN {Active}
               AND ((j.state IN (0, 3) AND j.due < $until) OR (j.state = 1 AND (j.claim_fence < s.fence OR j.run_until < $until)))
             ORDER BY fire_at LIMIT $limit
             """;
@@ -175,7 +223,7 @@ public sealed class SqliteJobStore : IJobStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            due.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2)));
+            due.Add(new DueJob(reader.GetString(0), reader.GetInt32(1), JobColumns.Time(reader, 2), reader.GetInt64(3)));
         }
 
         return due;
@@ -197,7 +245,7 @@ public sealed class SqliteJobStore : IJobStore
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            UPDATE jobs SET state = 1, attempt = attempt + 1, claim_fence = $fence, run_until = $now + timeout_ms + {RunGrace}, updated = $now
+            UPDATE jobs SET state = 1, attempt = attempt + 1, claim_fence = $fence, run_until = $now + 2 * timeout_ms + {RunGrace}, updated = $now
             WHERE id = $id AND shard = $shard AND (SELECT fence FROM job_shards WHERE shard = $shard) = $fence
               AND ((state IN (0, 3) AND due <= $now) OR (state = 1 AND (claim_fence < $fence OR run_until < $now)))
             RETURNING {JobColumns.List}
@@ -278,8 +326,8 @@ public sealed class SqliteJobStore : IJobStore
         await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken);
     }
 
-    // How long past a delivery's timeout its claim holds before the owner delivers it again: room
-    // for a completion that is being retried against a busy store.
+    // How long past twice its timeout (a wait for the receiver's slot, then the call) a delivery's
+    // claim holds before the owner delivers it again: room for a completion retried against a busy store.
     private const long RunGrace = 30_000;
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -12,7 +12,7 @@ public sealed class FiringTests : IAsyncLifetime
 {
     private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("distkit-firing-").FullName;
-    private readonly ConcurrentQueue<(string Id, int Attempt, DateTimeOffset Started)> _runs = new();
+    private readonly ConcurrentQueue<(string Id, int Attempt, DateTimeOffset Due, DateTimeOffset Started)> _runs = new();
     private IHost? _host;
 
 
@@ -23,12 +23,12 @@ public sealed class FiringTests : IAsyncLifetime
         _host = Host(_dir, j => j
             .MapHandler("record", (job, _) =>
             {
-                _runs.Enqueue((job.Id, job.Attempt, TimeProvider.System.GetUtcNow()));
+                _runs.Enqueue((job.Id, job.Attempt, job.Due, TimeProvider.System.GetUtcNow()));
                 return Task.CompletedTask;
             })
             .MapHandler("fail", (job, _) =>
             {
-                _runs.Enqueue((job.Id, job.Attempt, TimeProvider.System.GetUtcNow()));
+                _runs.Enqueue((job.Id, job.Attempt, job.Due, TimeProvider.System.GetUtcNow()));
                 throw new InvalidOperationException("receiver refused");
             }));
         await _host.StartAsync(TestContext.Current.CancellationToken);
@@ -121,8 +121,11 @@ public sealed class FiringTests : IAsyncLifetime
         Assert.True(await Until.TrueAsync(() => RunsOf(job.Id) >= 2, Liveness, TestContext.Current.CancellationToken));
         await Jobs.CancelAsync(job.Id, TestContext.Current.CancellationToken);
 
-        var runs = _runs.Where(r => r.Id == job.Id).Select(r => r.Started).ToList();
-        Assert.True(runs[1] - runs[0] >= TimeSpan.FromMilliseconds(900), $"occurrences {runs[0]:O} and {runs[1]:O} are not a second apart");
+        var runs = _runs.Where(r => r.Id == job.Id).ToList();
+        // Each run is a different whole-second occurrence, started at or after it.
+        Assert.True(runs[1].Due > runs[0].Due, $"occurrences {runs[0].Due:O} then {runs[1].Due:O}");
+        Assert.All(runs, r => Assert.Equal(0, r.Due.ToUnixTimeMilliseconds() % 1000));
+        Assert.All(runs, r => Assert.True(r.Started >= r.Due, $"occurrence {r.Due:O} ran early, at {r.Started:O}"));
         Assert.All(_runs.Where(r => r.Id == job.Id), r => Assert.Equal(1, r.Attempt));
     }
 

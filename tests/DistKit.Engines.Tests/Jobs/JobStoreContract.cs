@@ -233,8 +233,52 @@ public abstract class JobStoreContract
 
         var due = await Store.LoadDueAsync([mine], now.AddSeconds(60), now, 100, TestContext.Current.CancellationToken);
 
-        Assert.Equal([new DueJob(soon.Id, mine, soon.Due), new DueJob(late.Id, mine, late.Due)], due);
+        Assert.Equal([new DueJob(soon.Id, mine, soon.Due, soon.Updated.ToUnixTimeMilliseconds()), new DueJob(late.Id, mine, late.Due, late.Updated.ToUnixTimeMilliseconds())], due);
         Assert.Single(await Store.LoadDueAsync([mine], now.AddSeconds(60), now, 1, TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task OpenShard_ReturnsTheFenceInForce_WhichNeverGoesBack()
+    {
+        var shard = NewShard();
+
+        Assert.Equal(4, await Store.OpenShardAsync(shard, 4, TestContext.Current.CancellationToken));
+        Assert.Equal(9, await Store.OpenShardAsync(shard, 9, TestContext.Current.CancellationToken));
+        Assert.Equal(9, await Store.OpenShardAsync(shard, 2, TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Waiting_GivesTheJobsStillWaiting_WithTheirCurrentDueTimes()
+    {
+        var shard = NewShard();
+        await Store.OpenShardAsync(shard, 1, TestContext.Current.CancellationToken);
+        var key = "k-" + Guid.NewGuid();
+        var moved = (await Store.ScheduleAsync(NewJob(shard, Now().AddSeconds(1), key: key), false, TestContext.Current.CancellationToken)).Job;
+        var later = (await Store.ScheduleAsync(NewJob(shard, Now().AddMinutes(3), key: key), false, TestContext.Current.CancellationToken)).Job;
+        var running = (await Store.ScheduleAsync(NewJob(shard, Now().AddSeconds(-1)), false, TestContext.Current.CancellationToken)).Job;
+        await Store.ClaimAsync([new JobClaim(running.Id, shard, 1)], Now(), TestContext.Current.CancellationToken);
+        var cancelled = (await Store.ScheduleAsync(NewJob(shard, Now()), false, TestContext.Current.CancellationToken)).Job;
+        await Store.CancelAsync(cancelled.Id, TestContext.Current.CancellationToken);
+
+        var waiting = await Store.WaitingAsync([moved.Id, running.Id, cancelled.Id, JobIds.New(TimeProvider.System)], TestContext.Current.CancellationToken);
+
+        var job = Assert.Single(waiting);
+        Assert.Equal(moved.Id, job.Id);
+        Assert.Equal(later.Due, job.Due);
+        Assert.Equal(later.Updated.ToUnixTimeMilliseconds(), job.Version);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Leave_TakesTheNodeOutOfTheLiveCount_AtOnce()
+    {
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var both = await Store.HeartbeatAsync(prefix + "-a", TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        both = await Store.HeartbeatAsync(prefix + "-b", TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        await Store.LeaveAsync(prefix + "-b", TestContext.Current.CancellationToken);
+
+        Assert.Equal(both - 1, await Store.HeartbeatAsync(prefix + "-a", TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        await Store.LeaveAsync(prefix + "-a", TestContext.Current.CancellationToken);
     }
 
     [Fact(Timeout = 30_000)]

@@ -41,7 +41,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture postgres) : JobStoreCo
         var told = (await Store.ScheduleAsync(NewJob(NewShard(), Now().AddSeconds(5)), notify: true, TestContext.Current.CancellationToken)).Job;
 
         Assert.True(await watch.MoveNextAsync());
-        Assert.Equal(new DueJob(told.Id, told.Shard, told.Due), watch.Current);
+        Assert.Equal(new DueJob(told.Id, told.Shard, told.Due, told.Updated.ToUnixTimeMilliseconds()), watch.Current);
         Assert.NotEqual(quiet.Id, watch.Current.Id);
         await watch.DisposeAsync();
     }

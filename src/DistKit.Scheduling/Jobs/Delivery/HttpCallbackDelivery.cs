@@ -10,7 +10,8 @@ namespace DistKit.Scheduling.Jobs;
 /// <c>DistKit-Job-Id</c>, <c>DistKit-Attempt</c>, and <c>DistKit-Idempotency-Key</c> and
 /// <c>DistKit-Job-Key</c> when set, so a receiver can drop a redelivery. A 2xx answer within the
 /// job's timeout is success. At most <see cref="JobsOptions.MaxPerHost"/> callbacks run per host at
-/// once: a receiver that hangs holds its own slots until their timeouts, never another host's.
+/// once: a receiver that hangs holds its own slots until their timeouts, never another host's, and a
+/// job that waits a whole timeout for one of its host's slots fails that attempt.
 /// </summary>
 internal sealed class HttpCallbackDelivery : IJobDelivery, IDisposable
 {
@@ -44,8 +45,21 @@ internal sealed class HttpCallbackDelivery : IJobDelivery, IDisposable
     {
         var url = new Uri(job.Target.Address, UriKind.Absolute);
         var slots = _hosts.GetOrAdd(url.GetLeftPart(UriPartial.Authority), _ => new SemaphoreSlim(_perHost, _perHost));
-        // The wait for a slot is not part of the job's timeout: it is the receiver's own backlog.
-        await slots.WaitAsync(cancellationToken);
+        // The wait for a slot is bounded by the job's timeout too, so a receiver that hangs fails its
+        // own backlog attempt by attempt instead of holding it (and the claims on it) indefinitely.
+        using (var slotBound = new CancellationTokenSource(job.Timeout, _time))
+        using (var either = CancellationTokenSource.CreateLinkedTokenSource(slotBound.Token, cancellationToken))
+        {
+            try
+            {
+                await slots.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (slotBound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return $"{url.GetLeftPart(UriPartial.Authority)} is busy: {_perHost} callbacks to it were still running after {job.Timeout.TotalMilliseconds:0} ms";
+            }
+        }
+
         try
         {
             using var timeout = new CancellationTokenSource(job.Timeout, _time);

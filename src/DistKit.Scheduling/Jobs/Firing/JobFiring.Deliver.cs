@@ -6,21 +6,36 @@ namespace DistKit.Scheduling.Jobs;
 internal sealed partial class JobFiring
 {
     // Jobs whose time came are claimed in batches: one store call claims everything that fired
-    // together, under each shard's fence, and only what it returns is delivered.
+    // together, under each shard's fence, and only what it returns is delivered. A batch is no
+    // larger than the free delivery slots, so nothing is claimed that must then wait to be
+    // delivered (its claim could run out meanwhile, and it would be delivered twice).
     private async Task ClaimLoopAsync()
     {
         var reader = _fired.Reader;
         var batch = new List<DueJob>(ClaimBatch);
         var claims = new List<JobClaim>(ClaimBatch);
         var under = new List<OwnedShard>(ClaimBatch);
-        try
+        while (!_stop.IsCancellationRequested)
         {
-            while (await reader.WaitToReadAsync(_stop.Token))
+            var slots = 0;
+            try
             {
+                if (!await reader.WaitToReadAsync(_stop.Token))
+                {
+                    return;
+                }
+
+                await _concurrency.WaitAsync(_stop.Token);
+                slots = 1;
+                while (slots < ClaimBatch && _concurrency.Wait(0))
+                {
+                    slots++;
+                }
+
                 batch.Clear();
                 claims.Clear();
                 under.Clear();
-                while (batch.Count < ClaimBatch && reader.TryRead(out var job))
+                while (batch.Count < slots && reader.TryRead(out var job))
                 {
                     batch.Add(job);
                 }
@@ -49,27 +64,26 @@ internal sealed partial class JobFiring
                 {
                     claimed = await _store.ClaimAsync(claims, _time.GetUtcNow(), _stop.Token);
                 }
-                catch (Exception e) when (IsTransient(e) || (e is OperationCanceledException && _stop.IsCancellationRequested))
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    lock (_gate)
+                    if (!Survivable(e, "claim"))
                     {
-                        under.ForEach(Settle);
+                        lock (_gate)
+                        {
+                            under.ForEach(Settle);
+                        }
+
+                        throw;
                     }
 
-                    if (_stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-
-                    JobsLog.StoreFailed(_telemetry.Logger, "claim", e.Message);
                     // Back into the wheel a moment later; the claim decides again then.
                     var retryAt = _time.GetUtcNow() + StoreRetry;
-                    foreach (var claim in claims)
+                    foreach (var job in batch)
                     {
-                        Offer(new DueJob(claim.Id, claim.Shard, retryAt));
+                        Offer(job with { Due = retryAt });
                     }
 
-                    continue;
+                    claimed = [];
                 }
 
                 var byId = new Dictionary<string, Job>(claimed.Count, StringComparer.Ordinal);
@@ -78,22 +92,56 @@ internal sealed partial class JobFiring
                     byId[job.Id] = job;
                 }
 
+                List<string>? refused = null;
                 for (var i = 0; i < claims.Count; i++)
                 {
-                    if (!byId.Remove(claims[i].Id, out var job))
+                    if (byId.Remove(claims[i].Id, out var job))
+                    {
+                        slots--;
+                        Track(DeliverAsync(job, under[i]));
+                    }
+                    else
                     {
                         Done(under[i]);
-                        continue;
+                        (refused ??= []).Add(claims[i].Id);
                     }
+                }
 
-                    await _concurrency.WaitAsync(_abort.Token);
-                    Track(DeliverAsync(job, under[i]));
+                if (refused is not null && claimed.Count > 0)
+                {
+                    await OfferAgainAsync(refused);
+                }
+            }
+            catch (Exception e) when (Survivable(e, "claim"))
+            {
+                await PauseAsync(StoreRetry);
+            }
+            finally
+            {
+                if (slots > 0)
+                {
+                    _concurrency.Release(slots);
                 }
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+    }
+
+    // A refused claim is usually a job cancelled, finished or moved since it was loaded; but a row
+    // another transaction held (SKIP LOCKED) or a move whose notice has not come yet is still
+    // waiting, and would otherwise sit until the next window load.
+    private async Task OfferAgainAsync(List<string> refused)
+    {
+        try
         {
-            // Stopping; what is still queued stays scheduled in the store and fires elsewhere.
+            var soonest = _time.GetUtcNow() + TimeSpan.FromMilliseconds(20);
+            foreach (var job in await _store.WaitingAsync(refused, _stop.Token))
+            {
+                Offer(job.Due < soonest ? job with { Due = soonest } : job);
+            }
+        }
+        catch (Exception e) when (Survivable(e, "look again"))
+        {
+            _reload.Release();
         }
     }
 
@@ -152,7 +200,7 @@ internal sealed partial class JobFiring
             }
             else if (completion.NextDue is { } next)
             {
-                Offer(new DueJob(job.Id, job.Shard, next));
+                Offer(new DueJob(job.Id, job.Shard, next, completion.Now.ToUnixTimeMilliseconds()));
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -240,6 +288,17 @@ internal sealed partial class JobFiring
                         for (var i = 0; i < batch.Count; i++)
                         {
                             batch[i].Landed.TrySetResult(landed[i]);
+                        }
+
+                        break;
+                    }
+                    catch (Exception e) when (!IsTransient(e) && e is not OperationCanceledException and not OutOfMemoryException)
+                    {
+                        // Not an outage: these jobs stay running, and are delivered again once their claims run out.
+                        JobsLog.LoopFailed(_telemetry.Logger, "complete", $"{e.GetType().Name}: {e.Message}");
+                        foreach (var failed in batch)
+                        {
+                            failed.Landed.TrySetResult(false);
                         }
 
                         break;

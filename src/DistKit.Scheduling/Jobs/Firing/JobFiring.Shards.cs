@@ -8,6 +8,25 @@ internal sealed partial class JobFiring
     /// <summary>The lease name of a shard.</summary>
     public static string LeaseName(int shard) => $"distkit/jobs/shard/{shard}";
 
+    // On its own loop: a rebalance that waits for a hand-back to drain must not stop this node
+    // from being counted, or the others would take its share and hand it back again.
+    private async Task HeartbeatLoopAsync()
+    {
+        var period = _options.Lease.Ttl / 10;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                Volatile.Write(ref _liveNodes, Math.Max(1, await _store.HeartbeatAsync(Node, _options.Lease.EngineTtl, _stop.Token)));
+            }
+            catch (Exception e) when (Survivable(e, "heartbeat"))
+            {
+            }
+
+            await PauseAsync(period);
+        }
+    }
+
     // Every node keeps about shards / live-nodes shards: it takes free ones while below its share
     // and hands back the excess when nodes join. Probing runs at a tenth of the lease TTL, so a
     // dead node's shards are taken soon after its leases run out.
@@ -19,7 +38,7 @@ internal sealed partial class JobFiring
         {
             try
             {
-                var live = Math.Max(1, await _store.HeartbeatAsync(Node, _options.Lease.EngineTtl, _stop.Token));
+                var live = Volatile.Read(ref _liveNodes);
                 var share = (_options.Shards + live - 1) / live;
                 OwnedShard[] owned;
                 lock (_gate)
@@ -39,13 +58,8 @@ internal sealed partial class JobFiring
                     await TakeShardsAsync(share - owned.Length, start);
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (Exception e) when (Survivable(e, "rebalance"))
             {
-                return;
-            }
-            catch (Exception e) when (IsTransient(e))
-            {
-                JobsLog.StoreFailed(_telemetry.Logger, "rebalance", e.Message);
             }
 
             await PauseAsync(period);
@@ -71,15 +85,23 @@ internal sealed partial class JobFiring
                 continue;
             }
 
+            long inForce;
             try
             {
                 // From here on, claims and completions under the previous owner's fence fail.
-                await _store.OpenShardAsync(shard, lease.FencingToken, _stop.Token);
+                inForce = await _store.OpenShardAsync(shard, lease.FencingToken, _stop.Token);
             }
             catch
             {
                 await lease.DisposeAsync();
                 throw;
+            }
+
+            if (inForce != lease.FencingToken)
+            {
+                JobsLog.FenceBehind(_telemetry.Logger, shard, lease.FencingToken, inForce);
+                await lease.DisposeAsync();
+                continue;
             }
 
             var owned = new OwnedShard(shard, lease);
@@ -135,8 +157,8 @@ internal sealed partial class JobFiring
         _telemetry.ShardsChanged(-1);
         JobsLog.ShardLost(_telemetry.Logger, shard.Shard, shard.Lease.LossReason.ToString());
         // Deliveries in flight run on; their completions fail once the next owner opens the shard,
-        // and it redelivers them (a duplicate with a higher attempt number).
-        // Off the thread reporting the loss (the lease's own renewal, possibly).
+        // and it redelivers them (a duplicate with a higher attempt number). Disposed off the thread
+        // reporting the loss (the lease's own renewal, possibly).
         _ = Task.Run(() => shard.Lease.DisposeAsync().AsTask());
     }
 
@@ -152,6 +174,7 @@ internal sealed partial class JobFiring
             }
 
             shard.Closing = true;
+            _closing.Add(shard);
             DropPendingOf(shard.Shard);
             if (shard.InFlight == 0)
             {
@@ -161,11 +184,24 @@ internal sealed partial class JobFiring
 
         try
         {
-            await shard.Drained.Task.WaitAsync(JobsOptions.MaxTimeout + TimeSpan.FromSeconds(5), _time, _stop.Token);
+            await shard.Drained.Task.WaitAsync(LongestDelivery, _time, _stop.Token);
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping: StopAsync drains every delivery, then releases this lease with the rest.
+            return;
+        }
+        catch (TimeoutException)
         {
             // Released anyway: the next owner redelivers what is still running here.
+        }
+
+        lock (_gate)
+        {
+            if (!_closing.Remove(shard))
+            {
+                return; // StopAsync took it
+            }
         }
 
         await shard.Lease.DisposeAsync();

@@ -28,12 +28,13 @@ internal sealed partial class JobFiring
                     var due = await _store.LoadDueAsync(shards, until, now, LoadLimit, _stop.Token);
                     if (due.Count >= LoadLimit)
                     {
-                        // More due in this window than one load takes: hold the window at the last
-                        // loaded job and come back for the rest before it is reached.
+                        // More due in this window than one load takes: hold the window just past the
+                        // last loaded job (so jobs due with it still get in) and come back for the
+                        // rest before it is reached.
                         var last = due[^1].Due;
                         lock (_gate)
                         {
-                            _loadedUntil = last;
+                            _loadedUntil = last.AddMilliseconds(1);
                         }
 
                         wait = TimeSpan.FromTicks(Math.Clamp((last - now).Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, wait.Ticks));
@@ -44,13 +45,8 @@ internal sealed partial class JobFiring
                         Offer(job);
                     }
                 }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                catch (Exception e) when (Survivable(e, "load window"))
                 {
-                    return;
-                }
-                catch (Exception e) when (IsTransient(e))
-                {
-                    JobsLog.StoreFailed(_telemetry.Logger, "load window", e.Message);
                     wait = StoreRetry;
                 }
             }
@@ -83,14 +79,19 @@ internal sealed partial class JobFiring
 
         try
         {
-            foreach (var job in await _store.LoadDueAsync([shard], until, _time.GetUtcNow(), LoadLimit, _stop.Token))
+            var due = await _store.LoadDueAsync([shard], until, _time.GetUtcNow(), LoadLimit, _stop.Token);
+            foreach (var job in due)
             {
                 Offer(job);
             }
+
+            if (due.Count >= LoadLimit)
+            {
+                _reload.Release(); // the window loop pages through the rest
+            }
         }
-        catch (Exception e) when (IsTransient(e))
+        catch (Exception e) when (Survivable(e, "load shard"))
         {
-            JobsLog.StoreFailed(_telemetry.Logger, "load shard", e.Message);
             _reload.Release();
         }
     }
@@ -115,13 +116,13 @@ internal sealed partial class JobFiring
                     }
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (!_stop.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 JobsLog.WatchEnded(_telemetry.Logger, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
 
             await PauseAsync(StoreRetry);

@@ -22,6 +22,9 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
     private static readonly TimeSpan StoreRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MisfireThreshold = TimeSpan.FromMinutes(1);
 
+    // A delivery may wait up to its timeout for a slot at its receiver, then run for its timeout.
+    private static readonly TimeSpan LongestDelivery = JobsOptions.MaxTimeout * 2 + TimeSpan.FromSeconds(10);
+
     private readonly IJobStore _store;
     private readonly ILeaseStore _leases;
     private readonly JobsOptions _options;
@@ -32,6 +35,8 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
     private readonly Action<object?> _onDue;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, OwnedShard> _owned = [];
+    // Shards handed back whose deliveries a stop interrupted: released by StopAsync after draining.
+    private readonly HashSet<OwnedShard> _closing = [];
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Channel<DueJob> _fired = Channel.CreateUnbounded<DueJob>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Channel<PendingCompletion> _completions = Channel.CreateUnbounded<PendingCompletion>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
@@ -45,6 +50,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
     private Task[] _loops = [];
     private Task[] _completers = [];
     private long _nextDelivery;
+    private int _liveNodes = 1;
     private int _state; // 0 new, 1 started, 2 stopped
 
     public JobFiring(IJobStore store, ILeaseStore leases, JobsOptions options, JobDeliveries deliveries, JobsTelemetry telemetry, TimeProvider time)
@@ -56,15 +62,15 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
         _telemetry = telemetry;
         _time = time;
         _concurrency = new SemaphoreSlim(options.MaxConcurrent, options.MaxConcurrent);
-        _wheel = new TimingWheel(time, TimeSpan.FromMilliseconds(1), callbackFailed: e => JobsLog.StoreFailed(_telemetry.Logger, "timer", e.Message));
+        _wheel = new TimingWheel(time, TimeSpan.FromMilliseconds(1), callbackFailed: e => JobsLog.LoopFailed(_telemetry.Logger, "timer", e.Message));
         _onDue = state => OnDue((DueJob)state!);
         Node = JobIds.New(time);
     }
 
-    /// <summary>This process's name among the firing nodes (random per start).</summary>
+    /// <inheritdoc />
     public string Node { get; }
 
-    /// <summary>The shards this process owns now, in order.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<int> OwnedShards
     {
         get
@@ -76,7 +82,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
         }
     }
 
-    /// <summary>How many jobs wait in the wheel.</summary>
+    /// <inheritdoc />
     public int PendingCount
     {
         get
@@ -97,6 +103,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
 
         var loops = new List<Task>
         {
+            Task.Run(HeartbeatLoopAsync, CancellationToken.None),
             Task.Run(RebalanceLoopAsync, CancellationToken.None),
             Task.Run(WindowLoopAsync, CancellationToken.None),
             Task.Run(WatchLoopAsync, CancellationToken.None),
@@ -112,9 +119,10 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
     }
 
     /// <summary>
-    /// Stops firing: no new claims; deliveries in flight may finish until <paramref name="cancellationToken"/>
-    /// fires, then are abandoned (their jobs stay running, and the shard's next owner redelivers them);
-    /// the shard leases are released so other nodes take over at once.
+    /// Stops firing: no new claims; deliveries in flight may finish and complete until
+    /// <paramref name="cancellationToken"/> fires, then are abandoned (their jobs stay running, and the
+    /// shard's next owner redelivers them); then the shard leases are released and this node leaves
+    /// the live count, so the others take over at once.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -123,39 +131,47 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
             return;
         }
 
+        using var abortOnTimeout = cancellationToken.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
         await _stop.CancelAsync();
         _fired.Writer.TryComplete();
-        await Task.WhenAll(_loops).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Quietly(Task.WhenAll(_loops));
         Task[] running;
         lock (_gate)
         {
             running = [.. _deliveriesInFlight.Values];
         }
 
-        using (cancellationToken.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort))
-        {
-            await Task.WhenAll(running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            // The deliveries are done; what they handed in to complete is written before the leases go.
-            _completions.Writer.TryComplete();
-            await Task.WhenAll(_completers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+        await Quietly(Task.WhenAll(running));
+        // The deliveries are done; what they handed in to complete is written before the leases go.
+        _completions.Writer.TryComplete();
+        await Quietly(Task.WhenAll(_completers));
 
         OwnedShard[] owned;
         lock (_gate)
         {
-            owned = [.. _owned.Values];
+            owned = [.. _owned.Values, .. _closing];
             foreach (var shard in owned)
             {
                 shard.Closing = true;
             }
 
             _owned.Clear();
+            _closing.Clear();
             _pending.Clear();
         }
 
         _wheel.Dispose();
         await Task.WhenAll(owned.Select(shard => shard.Lease.DisposeAsync().AsTask()));
         _telemetry.ShardsChanged(-owned.Length);
+        try
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+            await _store.LeaveAsync(Node, bound.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The heartbeat row runs out by itself.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -170,7 +186,8 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
 
     /// <summary>
     /// Puts a job into the wheel if its shard is ours and it is due inside the loaded window; a job
-    /// already there at another time moves. Anything else is left to a later window load.
+    /// already there moves to the reported time unless that report is older than the one it has.
+    /// Anything else is left to a later window load.
     /// </summary>
     public void Offer(DueJob job)
     {
@@ -183,7 +200,9 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
 
             if (_pending.TryGetValue(job.Id, out var existing))
             {
-                if (existing.Due == job.Due)
+                // A load that read the store before a replace, retry or next occurrence landed must
+                // not move the job back to its old time.
+                if (existing.Version > job.Version || (existing.Version == job.Version && existing.Due == job.Due))
                 {
                     return;
                 }
@@ -191,7 +210,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
                 _wheel.Cancel(existing.Handle);
             }
 
-            _pending[job.Id] = new Pending(_wheel.Schedule(job.Due, _onDue, job), job.Shard, job.Due);
+            _pending[job.Id] = new Pending(_wheel.Schedule(job.Due, _onDue, job), job.Shard, job.Due, job.Version);
         }
     }
 
@@ -200,7 +219,7 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
         lock (_gate)
         {
             // A job moved to another time, or whose shard went, has a newer entry or none.
-            if (!_pending.TryGetValue(job.Id, out var pending) || pending.Due != job.Due)
+            if (!_pending.TryGetValue(job.Id, out var pending) || pending.Due != job.Due || pending.Version != job.Version)
             {
                 return;
             }
@@ -250,6 +269,26 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
 
     private static bool IsTransient(Exception e) => e is DistKitException { IsTransient: true } or TimeoutException;
 
+    // A loop must outlive any one failure: one that died would leave its shards leased and unfired.
+    private bool Survivable(Exception e, string step)
+    {
+        if (e is OperationCanceledException && _stop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (IsTransient(e))
+        {
+            JobsLog.StoreFailed(_telemetry.Logger, step, e.Message);
+        }
+        else
+        {
+            JobsLog.LoopFailed(_telemetry.Logger, step, $"{e.GetType().Name}: {e.Message}");
+        }
+
+        return true;
+    }
+
     private async Task PauseAsync(TimeSpan delay)
     {
         try
@@ -262,5 +301,8 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
         }
     }
 
-    private readonly record struct Pending(TimerHandle Handle, int Shard, DateTimeOffset Due);
+    private static Task Quietly(Task task) =>
+        task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private readonly record struct Pending(TimerHandle Handle, int Shard, DateTimeOffset Due, long Version);
 }
