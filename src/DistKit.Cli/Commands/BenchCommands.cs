@@ -15,6 +15,7 @@ internal sealed class BenchCommands : ICommandGroup
         var group = new Command(Name, Description);
         group.Subcommands.Add(IdsBench.Command());
         group.Subcommands.Add(LocksBench.Command());
+        group.Subcommands.Add(JobsBench.Command());
         group.Subcommands.Add(CliBench.Command());
         return group;
     }

@@ -16,6 +16,7 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(LocksBenchResult))]
 [JsonSerializable(typeof(IdsBenchResult))]
 [JsonSerializable(typeof(CliBenchResult))]
+[JsonSerializable(typeof(JobsBenchResult))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -37,6 +37,7 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         """;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly JobInserts _inserts = new(dataSource);
     private volatile bool _created;
 
     /// <inheritdoc />
@@ -51,10 +52,13 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
             try
             {
                 await EnsureSchemaAsync(cancellationToken);
-                var scheduled = job.Key is null && job.IdempotencyKey is null
-                    ? new ScheduledJob((await InsertAsync(job, notify, cancellationToken))!, ScheduleOutcome.Created)
-                    : await ScheduleWithKeysAsync(job, notify, cancellationToken);
-                return scheduled;
+                if (job.Key is null && job.IdempotencyKey is null)
+                {
+                    await _inserts.InsertAsync(job, notify, cancellationToken);
+                    return new ScheduledJob(job, ScheduleOutcome.Created);
+                }
+
+                return await ScheduleWithKeysAsync(job, notify, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < Attempts)
             {
@@ -65,19 +69,6 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
                 throw PostgresErrors.Unavailable(e);
             }
         }
-    }
-
-    private async Task<Job?> InsertAsync(Job job, bool notify, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(WithValues(new NpgsqlBatchCommand(Insert), job));
-        if (notify)
-        {
-            batch.BatchCommands.Add(Notice(job));
-        }
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? JobColumns.Read(reader) : null;
     }
 
     private async Task<ScheduledJob> ScheduleWithKeysAsync(Job job, bool notify, CancellationToken cancellationToken)
@@ -400,9 +391,12 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         await using var _ = connection;
         connection.Notification += (_, notice) =>
         {
-            if (TryParseNotice(notice.Payload, out var job))
+            foreach (var one in notice.Payload.Split(';'))
             {
-                notices.Writer.TryWrite(job);
+                if (TryParseNotice(one, out var job))
+                {
+                    notices.Writer.TryWrite(job);
+                }
             }
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
@@ -457,15 +451,16 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         }
     }
 
-    private static NpgsqlBatchCommand Notice(Job job)
+    /// <summary>A NOTIFY of one or more notices (<c>;</c>-separated).</summary>
+    internal static NpgsqlBatchCommand Notice(string notices)
     {
         var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-        command.Parameters.Add(new NpgsqlParameter { Value = NoticeText(job) });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices });
         return command;
     }
 
-    private static string NoticeText(Job job) =>
+    internal static string NoticeText(Job job) =>
         string.Create(CultureInfo.InvariantCulture, $"{job.Shard}:{job.Id}:{job.Due.ToUnixTimeMilliseconds()}:{job.Updated.ToUnixTimeMilliseconds()}");
 
     private static bool TryParseNotice(string payload, out DueJob job)
@@ -485,16 +480,6 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static NpgsqlBatchCommand WithValues(NpgsqlBatchCommand command, Job job)
-    {
-        foreach (var value in JobColumns.Values(job))
-        {
-            command.Parameters.Add(Parameter(value));
-        }
-
-        return command;
-    }
 
     // Typed, so a null binds as a typed null and PostgreSQL need not guess the column's type.
     private static NpgsqlParameter Parameter(object? value) => value switch

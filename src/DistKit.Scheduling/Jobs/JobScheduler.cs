@@ -32,7 +32,9 @@ public sealed class JobScheduler : IJobScheduler
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
         var job = Build(request, now);
-        var notify = job.Due < now + _options.Window;
+        // Only the shard's owner needs telling, and when that is this process it is told directly:
+        // a NOTIFY is a round trip's worth of work in the store's commit.
+        var notify = job.Due < now + _options.Window && _firing?.Owns(job.Shard) != true;
         var scheduled = await _store.ScheduleAsync(job, notify, cancellationToken);
         _telemetry.Scheduled(scheduled.Outcome);
         if (scheduled.Outcome != ScheduleOutcome.Existing)

@@ -32,6 +32,12 @@ internal sealed partial class JobFiring
                     slots++;
                 }
 
+                // A job fired ClaimAhead early leaves time to gather the ones due just after it.
+                if (reader.TryPeek(out var first) && first.Due - _time.GetUtcNow() > ClaimAhead / 2)
+                {
+                    await Task.Delay(ClaimAhead / 5, _time, _stop.Token);
+                }
+
                 batch.Clear();
                 claims.Clear();
                 under.Clear();
@@ -62,7 +68,7 @@ internal sealed partial class JobFiring
                 IReadOnlyList<Job> claimed;
                 try
                 {
-                    claimed = await _store.ClaimAsync(claims, _time.GetUtcNow(), _stop.Token);
+                    claimed = await _store.ClaimAsync(claims, _time.GetUtcNow() + ClaimAhead, _stop.Token);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -98,7 +104,7 @@ internal sealed partial class JobFiring
                     if (byId.Remove(claims[i].Id, out var job))
                     {
                         slots--;
-                        Track(DeliverAsync(job, under[i]));
+                        Track(DeliverOnTimeAsync(job, under[i]));
                     }
                     else
                     {
@@ -163,11 +169,32 @@ internal sealed partial class JobFiring
         }, (this, id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task DeliverAsync(Job job, OwnedShard shard)
+    // The claim came early; the delivery starts from the wheel at the due time, never before it.
+    private Task DeliverOnTimeAsync(Job job, OwnedShard shard)
+    {
+        if (job.Due <= _time.GetUtcNow())
+        {
+            return DeliverAsync(job, shard, null);
+        }
+
+        var due = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _wheel.Schedule(job.Due, static gate => ((TaskCompletionSource)gate!).TrySetResult(), due);
+        return DeliverAsync(job, shard, due.Task);
+    }
+
+    private async Task DeliverAsync(Job job, OwnedShard shard, Task? due)
     {
         try
         {
-            await Task.Yield();
+            if (due is not null)
+            {
+                await due;
+            }
+            else
+            {
+                await Task.Yield();
+            }
+
             var started = _time.GetUtcNow();
             string? error = null;
             var skip = job.Cron is not null && job.Misfire == MisfirePolicy.Skip && started - job.Due > MisfireThreshold;
