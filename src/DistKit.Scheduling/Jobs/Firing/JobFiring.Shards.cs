@@ -33,7 +33,11 @@ internal sealed partial class JobFiring
     private async Task RebalanceLoopAsync()
     {
         var period = _options.Lease.Ttl / 10;
-        var start = _random.Next(_options.Shards);
+        int start;
+        lock (_random)
+        {
+            start = _random.Next(_options.Shards);
+        }
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -79,7 +83,17 @@ internal sealed partial class JobFiring
                 }
             }
 
-            var lease = await _leases.TryAcquireAsync(LeaseName(shard), _options.Lease, _stop.Token);
+            // Each shard's lease renews on a period of its own (80 to 100 % of the configured one):
+            // shards taken together would otherwise renew together, a burst of one statement per
+            // shard every period that the store's other work (claims) queues behind.
+            double spread;
+            lock (_random)
+            {
+                spread = 0.8 + 0.2 * _random.NextDouble();
+            }
+
+            var leaseOptions = _options.Lease with { RenewEvery = _options.Lease.RenewPeriod * spread };
+            var lease = await _leases.TryAcquireAsync(LeaseName(shard), leaseOptions, _stop.Token);
             if (lease is null)
             {
                 continue;
