@@ -12,6 +12,7 @@ internal sealed class DistKitJobContender(NodeSettings settings, string engine) 
     private ServiceProvider? _services;
     private IJobScheduler? _jobs;
     private IHostedService[] _hosted = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _scheduled = new();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,9 +40,21 @@ internal sealed class DistKitJobContender(NodeSettings settings, string engine) 
     }
 
     public override async Task ScheduleAsync(int index, DateTimeOffset due, CancellationToken cancellationToken) =>
-        await _jobs!.ScheduleAsync(
+        _scheduled.Enqueue((await _jobs!.ScheduleAsync(
             JobRequest.AtTime(due, JobTarget.Handler("bench")) with { Data = index.ToString(CultureInfo.InvariantCulture) },
-            cancellationToken);
+            cancellationToken)).Job.Id);
+
+    public override async Task ForgetAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        while (_scheduled.TryDequeue(out var id))
+        {
+            ids.Add(id);
+        }
+
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
+            await _jobs!.CancelAsync(id, token));
+    }
 
     public override async ValueTask DisposeAsync()
     {

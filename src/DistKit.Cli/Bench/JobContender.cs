@@ -15,6 +15,9 @@ internal abstract class JobContender : IAsyncDisposable
 
     public abstract Task ScheduleAsync(int index, DateTimeOffset due, CancellationToken cancellationToken);
 
+    /// <summary>Removes every job scheduled so far that has not fired (the scheduling phase's, due far out).</summary>
+    public abstract Task ForgetAsync(CancellationToken cancellationToken);
+
     public abstract ValueTask DisposeAsync();
 }
 

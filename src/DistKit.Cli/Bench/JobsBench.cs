@@ -38,7 +38,7 @@ internal static class JobsBench
 
             // Quartz runs jobs on 32 threads of its own; DistKit's run on the thread pool, given the
             // same 32 from the start instead of growing to them by hill climbing mid-run (on two
-            // cores that growth, a thread per half second, is what a burst waits on).
+            // cores that growth, a thread per half second, is what a burst of firing waits on).
             ThreadPool.GetMinThreads(out var workers, out var io);
             ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
             var progress = new Progress(parseResult.InvocationConfiguration.Error);
@@ -60,7 +60,7 @@ internal static class JobsBench
 
                 // Long enough for the slowest library to drain what it was given, never a hang.
                 var patience = TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(2.0 * n / 100);
-                progress.Report($"DistKit on {engine}: {n} jobs in a burst, then {n} at {perSecond}/s");
+                progress.Report($"DistKit on {engine}: {n} jobs stored, {n} fired at once, {n} at {perSecond}/s");
                 JobsFigures ours;
                 await using (var distKit = new DistKitJobContender(settings, engine == "sqlite" ? Core.Composition.DistKitBuilder.Embedded : engine))
                 {

@@ -51,10 +51,10 @@ internal sealed record JobsBenchResult(
 
     public async Task WriteTableAsync(TextWriter output)
     {
-        await output.WriteLineAsync($"store {Store}, {Jobs} jobs a phase, steady phase at {RatePerSec:0}/s, each due {LeadMs:0} ms after it is scheduled");
+        await output.WriteLineAsync($"store {Store}, {Jobs} jobs a phase; steady phase at {RatePerSec:0}/s, each due {LeadMs:0} ms after it is scheduled");
         await output.WriteLineAsync($"{"",-26}{"DistKit",14}{(Peer is null ? "" : $"{Peer,14}{"ratio",10}")}");
-        await RowAsync(output, "scheduled/s (burst)", SchedulePerSec, PeerSchedulePerSec, ScheduleRatio);
-        await RowAsync(output, "fired/s (burst)", FirePerSec, PeerFirePerSec, FireRatio);
+        await RowAsync(output, "scheduled/s", SchedulePerSec, PeerSchedulePerSec, ScheduleRatio);
+        await RowAsync(output, "fired/s (all due at once)", FirePerSec, PeerFirePerSec, FireRatio);
         await RowAsync(output, "lateness p50 ms (steady)", LatenessP50Ms, PeerLatenessP50Ms, null);
         await RowAsync(output, "lateness p99 ms (steady)", LatenessP99Ms, PeerLatenessP99Ms, null);
         await RowAsync(output, "lateness max ms (steady)", LatenessMaxMs, PeerLatenessMaxMs, null);

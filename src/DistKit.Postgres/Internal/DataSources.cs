@@ -25,7 +25,7 @@ internal static class DataSources
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!SaysPoolSize(connectionString))
         {
-            builder.MaxPoolSize = DefaultMaxPoolSize;
+            builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
         }
 
         return new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).EnableTransportSecurity().Build();

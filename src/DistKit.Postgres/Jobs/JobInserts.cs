@@ -15,6 +15,9 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
 {
     private const int MaxBatch = 512;
 
+    // Rows are JSON text in one parameter; a batch stops growing past this many characters.
+    private const int MaxBatchChars = 4 * 1024 * 1024;
+
     // Under PostgreSQL's 8,000-byte NOTIFY payload limit, with room to spare.
     private const int MaxNoticeBytes = 7_000;
 
@@ -33,7 +36,9 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
 
     public Task InsertAsync(Job job, bool notify, CancellationToken cancellationToken)
     {
-        var pending = new Pending(job, notify, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The row is written here, on the caller's thread: a job that cannot be written fails its
+        // own call, not the batch it would have joined.
+        var pending = new Pending(job, Row(job), notify, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(pending);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
@@ -47,39 +52,66 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
     private async Task DrainAsync()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (true)
+        var handedOff = false;
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            while (true)
             {
-                batch.Add(pending);
-            }
-
-            if (batch.Count == 0)
-            {
-                Volatile.Write(ref _draining, 0);
-                // A caller that enqueued after the last read and saw the drain still running is ours.
-                if (!_queue.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                batch.Clear();
+                var chars = 0;
+                while (batch.Count < MaxBatch && chars < MaxBatchChars && _queue.Reader.TryRead(out var pending))
                 {
-                    return;
+                    batch.Add(pending);
+                    chars += pending.Row.Length;
                 }
 
-                continue;
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-                foreach (var pending in batch)
+                if (batch.Count == 0)
                 {
-                    pending.Done.TrySetResult();
+                    // A full fence: a caller that enqueued after the last read and saw the drain
+                    // still running must be seen here.
+                    Interlocked.Exchange(ref _draining, 0);
+                    if (!_queue.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                    {
+                        handedOff = true;
+                        return;
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    await WriteAsync(batch);
+                    foreach (var pending in batch)
+                    {
+                        pending.Done.TrySetResult();
+                    }
+                }
+                catch (Exception e)
+                {
+                    foreach (var pending in batch)
+                    {
+                        pending.Done.TrySetException(e);
+                    }
+
+                    batch.Clear();
                 }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+        }
+        finally
+        {
+            if (!handedOff)
             {
+                // Died (out of memory, say) holding the flag, which would wedge every insert after it.
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(e);
+                    pending.Done.TrySetException(new InvalidOperationException("the insert was abandoned"));
+                }
+
+                Interlocked.Exchange(ref _draining, 0);
+                if (_queue.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+                {
+                    _ = Task.Run(DrainAsync, CancellationToken.None);
                 }
             }
         }
@@ -89,7 +121,7 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateBatch();
         var insert = new NpgsqlBatchCommand(Insert);
-        insert.Parameters.Add(new NpgsqlParameter { Value = Rows(batch) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = "[" + string.Join(',', batch.Select(p => p.Row)) + "]" });
         command.BatchCommands.Add(insert);
         var notice = new StringBuilder();
         foreach (var pending in batch.Where(p => p.Notify))
@@ -113,36 +145,30 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string Rows(List<Pending> batch)
+    private static string Row(Job job)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartArray();
-            foreach (var pending in batch)
+            json.WriteStartObject();
+            var values = JobColumns.Values(job);
+            for (var i = 0; i < Names.Length; i++)
             {
-                json.WriteStartObject();
-                var values = JobColumns.Values(pending.Job);
-                for (var i = 0; i < Names.Length; i++)
+                switch (values[i])
                 {
-                    switch (values[i])
-                    {
-                        case null: json.WriteNull(Names[i]); break;
-                        case string text: json.WriteString(Names[i], text); break;
-                        case int number: json.WriteNumber(Names[i], number); break;
-                        case long number: json.WriteNumber(Names[i], number); break;
-                        default: throw new InvalidOperationException($"column {Names[i]} has a value of type {values[i]!.GetType().Name}");
-                    }
+                    case null: json.WriteNull(Names[i]); break;
+                    case string text: json.WriteString(Names[i], text); break;
+                    case int number: json.WriteNumber(Names[i], number); break;
+                    case long number: json.WriteNumber(Names[i], number); break;
+                    default: throw new InvalidOperationException($"column {Names[i]} has a value of type {values[i]!.GetType().Name}");
                 }
-
-                json.WriteEndObject();
             }
 
-            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private readonly record struct Pending(Job Job, bool Notify, TaskCompletionSource Done);
+    private readonly record struct Pending(Job Job, string Row, bool Notify, TaskCompletionSource Done);
 }

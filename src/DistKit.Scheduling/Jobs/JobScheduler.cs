@@ -32,9 +32,9 @@ public sealed class JobScheduler : IJobScheduler
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
         var job = Build(request, now);
-        // Only the shard's owner needs telling, and when that is this process it is told directly:
-        // a NOTIFY is a round trip's worth of work in the store's commit.
-        var notify = job.Due < now + _options.Window && _firing?.Owns(job.Shard) != true;
+        // Told through the store even when this process owns the shard now: it may not by the
+        // time the job commits, and a job replaced by key keeps the shard of the job it replaces.
+        var notify = job.Due < now + _options.Window;
         var scheduled = await _store.ScheduleAsync(job, notify, cancellationToken);
         _telemetry.Scheduled(scheduled.Outcome);
         if (scheduled.Outcome != ScheduleOutcome.Existing)
@@ -120,6 +120,11 @@ public sealed class JobScheduler : IJobScheduler
             throw new ArgumentException($"Data is {request.Data.Length} characters; at most {JobsOptions.MaxDataLength}", nameof(request));
         }
 
+        if (request.Data is { } data && !IsStorableText(data))
+        {
+            throw new ArgumentException("Data must be text without NUL characters or unpaired surrogates", nameof(request));
+        }
+
         if (request.Key is not null)
         {
             CheckKey(request.Key, nameof(request.Key));
@@ -172,10 +177,36 @@ public sealed class JobScheduler : IJobScheduler
         };
     }
 
+    // What every store can keep and give back unchanged: PostgreSQL's text refuses NUL, and an
+    // unpaired surrogate has no UTF-8 form.
+    private static bool IsStorableText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0' || char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return true;
+    }
+
     private static void CheckKey(string key, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(key, name);
-        if (key.Length > 200 || key.Any(char.IsControl))
+        if (key.Length > 200 || key.Any(char.IsControl) || !IsStorableText(key))
         {
             throw new ArgumentException($"{name} must be 1 to 200 characters without control characters", name);
         }

@@ -44,10 +44,12 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
             var survivors = nodes.Skip(1).ToList();
             Assert.True(await Until.TrueAsync(async () => Covered(await ShardsAsync(http, survivors, ct)) == Shards, Liveness, ct), "the survivors never took the dead node's shards");
             var moved = sinceKill.Elapsed;
+            TestContext.Current.SendDiagnosticMessage($"the killed node's {killed.Count} shards moved {moved.TotalSeconds:F2} s after SIGKILL (lease TTL {LeaseTtl.TotalSeconds:F0} s)");
 
             Assert.True(await Until.TrueAsync(() => receiver.Received.Select(c => c.JobId).Distinct().Count() >= ids.Count, Liveness, ct),
                 $"{receiver.Received.Select(c => c.JobId).Distinct().Count()} of {ids.Count} jobs delivered");
             AssertEveryJobOnce_RedeliveriesMarked(ids, receiver);
+            TestContext.Current.SendDiagnosticMessage($"{ids.Count} jobs, {receiver.Count} deliveries, {receiver.Received.Count(c => c.Attempt > 1)} with attempt > 1");
             Assert.NotEmpty(killed);
             // The dead node's leases run out TTL + drift after its last renewal; survivors probe a
             // tenth of the TTL apart. Liveness bound, so generous on a loaded machine.
@@ -89,6 +91,7 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
             Assert.True(await Until.TrueAsync(() => receiver.Received.Select(c => c.JobId).Distinct().Count() >= ids.Count, Liveness, ct),
                 $"{receiver.Received.Select(c => c.JobId).Distinct().Count()} of {ids.Count} jobs delivered");
             AssertEveryJobOnce_RedeliveriesMarked(ids, receiver);
+            TestContext.Current.SendDiagnosticMessage($"{ids.Count} jobs through a PostgreSQL restart, {receiver.Count} deliveries, {receiver.Received.Count(c => c.Attempt > 1)} with attempt > 1");
         }
         finally
         {

@@ -188,7 +188,13 @@ internal sealed partial class JobFiring
         {
             if (due is not null)
             {
-                await due;
+                await due.WaitAsync(_abort.Token);
+                if (shard.Lease.Lost.IsCancellationRequested)
+                {
+                    // Lost while waiting for the due time: the next owner delivers it (its claim is
+                    // stale there), and delivering here too would only make a duplicate.
+                    return;
+                }
             }
             else
             {
@@ -214,7 +220,10 @@ internal sealed partial class JobFiring
                 }
             }
 
-            var completion = Decide(job, error, _time.GetUtcNow(), shard.Fence);
+            // Never before the claim's own stamp, which is ClaimAhead ahead of the clock: a report
+            // of this job with an older version must not win over its next due time.
+            var ended = _time.GetUtcNow();
+            var completion = Decide(job, error, ended > job.Updated ? ended : job.Updated, shard.Fence);
             if (error is not null)
             {
                 JobsLog.DeliveryFailed(_telemetry.Logger, job.Id, job.Attempt, error);

@@ -83,7 +83,8 @@ internal sealed partial class JobFiring
                 }
             }
 
-            // Each shard's lease renews on a period of its own (80 to 100 % of the configured one):
+            // Each shard's lease renews on a period of its own (80 to 100 % of the configured one, never
+            // below the tenth of the TTL a lease allows):
             // shards taken together would otherwise renew together, a burst of one statement per
             // shard every period that the store's other work (claims) queues behind.
             double spread;
@@ -92,7 +93,7 @@ internal sealed partial class JobFiring
                 spread = 0.8 + 0.2 * _random.NextDouble();
             }
 
-            var leaseOptions = _options.Lease with { RenewEvery = _options.Lease.RenewPeriod * spread };
+            var leaseOptions = _options.Lease with { RenewEvery = TimeSpan.FromTicks(Math.Max(_options.Lease.Ttl.Ticks / 10, (long)(_options.Lease.RenewPeriod.Ticks * spread))) };
             var lease = await _leases.TryAcquireAsync(LeaseName(shard), leaseOptions, _stop.Token);
             if (lease is null)
             {

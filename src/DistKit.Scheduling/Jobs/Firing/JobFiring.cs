@@ -88,15 +88,6 @@ internal sealed partial class JobFiring : IHostedService, IAsyncDisposable, IJob
         }
     }
 
-    /// <summary>Whether this process owns <paramref name="shard"/> now.</summary>
-    public bool Owns(int shard)
-    {
-        lock (_gate)
-        {
-            return _owned.TryGetValue(shard, out var owned) && !owned.Closing;
-        }
-    }
-
     /// <inheritdoc />
     public int PendingCount
     {
