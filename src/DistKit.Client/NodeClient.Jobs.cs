@@ -69,6 +69,7 @@ public sealed partial class NodeClient
             }
 
             Write(json, "timeout", request.Timeout);
+            Write(json, "misfire", request.Misfire);
             json.WriteEndObject();
         }
 

@@ -34,6 +34,9 @@ public sealed record NodeJobRequest
 
     /// <summary>How long one delivery may take (<c>10s</c>; default: the node's).</summary>
     public string? Timeout { get; init; }
+
+    /// <summary>For cron jobs: <c>fire_once</c> (default) or <c>skip</c>.</summary>
+    public string? Misfire { get; init; }
 }
 
 /// <summary>A job as a node shows it.</summary>
