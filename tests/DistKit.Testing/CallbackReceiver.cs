@@ -13,6 +13,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
+    // Completed at disposal: a hanging receiver holds each request until then.
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
     private readonly bool _hang;
 
@@ -70,14 +72,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             arrived));
         if (_hang)
         {
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, _stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
+            await _released.Task;
         }
 
         try
@@ -95,6 +90,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        _released.TrySetResult();
         _listener.Close();
         await _loop;
         _stop.Dispose();
