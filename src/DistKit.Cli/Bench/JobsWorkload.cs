@@ -29,7 +29,9 @@ internal static class JobsWorkload
 
         // Every job of the firing phase is stored before the instant, with room to spare.
         var storing = TimeSpan.FromSeconds(Math.Min(jobs / schedulePerSec * 2 + 1, 600));
-        var instant = time.GetUtcNow() + storing;
+        // On a whole millisecond, the precision stores keep due times to: a job due at a truncated
+        // instant could otherwise start before the instant the rate is measured from.
+        var instant = DateTimeOffset.FromUnixTimeMilliseconds((time.GetUtcNow() + storing).ToUnixTimeMilliseconds() + 1);
         await ScheduleAllAsync(contender, jobs, 2 * jobs, _ => instant, cancellationToken);
         await UntilFiredAsync(contender, jobs, storing + patience, cancellationToken);
         var fired = contender.Fired.Between(jobs, 2 * jobs);
