@@ -3,8 +3,10 @@ using DistKit.Core.Leases;
 using DistKit.Locks;
 using DistKit.Locks.Composition;
 using DistKit.Redis.Composition;
+using DistKit.Redis.Jobs;
 using DistKit.Redis.Leases;
 using DistKit.Redis.Locks;
+using DistKit.Scheduling.Jobs;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -21,7 +23,8 @@ public static class RedisServiceCollectionExtensions
 
     /// <summary>
     /// Registers Redis for every capability it serves: locks (<c>redis</c>, and <c>redlock</c> over
-    /// several instances) and worker-id leases for IDs. The connection comes from an
+    /// several instances), worker-id leases for IDs, and the job store with its shard leases
+    /// (<c>DistKit:Capabilities:Jobs = redis</c>). The connection comes from an
     /// <see cref="IConnectionMultiplexer"/> the app registered, else from <c>DistKit:Engines:Redis</c>;
     /// it is made on first use, once, and shared by every capability on Redis.
     /// </summary>
@@ -53,11 +56,17 @@ public static class RedisServiceCollectionExtensions
         builder.Engines.Add(LocksOptions.Capability, Redis, redisMissing);
         builder.Engines.Add(LocksOptions.Capability, Redlock, redlockMissing);
         builder.Engines.Add("ids", Redis, redisMissing);
+        builder.Engines.Add(JobsOptions.Capability, Redis, redisMissing);
 
         builder.Services.AddKeyedSingleton<ILeaseStore>(Redis, (services, _) =>
         {
             var connections = services.GetRequiredService<RedisConnections>();
             return new DeferredLeaseStore(Redis, async ct => new RedisLeaseStore(await connections.RedisAsync(ct)));
+        });
+        builder.Services.AddKeyedSingleton<IJobStore>(Redis, (services, _) =>
+        {
+            var connections = services.GetRequiredService<RedisConnections>();
+            return new RedisJobStore(async ct => await connections.RedisAsync(ct), services.GetService<TimeProvider>());
         });
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(Redis, (services, _) =>
         {

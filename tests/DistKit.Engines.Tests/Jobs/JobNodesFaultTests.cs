@@ -7,7 +7,7 @@ using Npgsql;
 namespace DistKit.Engines.Tests.Jobs;
 
 /// <summary>
-/// Real node processes firing jobs from one PostgreSQL to a real HTTP receiver, with a node killed
+/// Real node processes firing jobs from one PostgreSQL (or one Redis) to a real HTTP receiver, with a node killed
 /// (SIGKILL) or the database restarted mid-run: every job fires, none is lost, and a job delivered
 /// twice carries a higher attempt number the second time. Sized for the suite (jobs due over 8 s);
 /// <c>distkit bench jobs</c> runs the full size.
@@ -21,15 +21,30 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
     [Fact(Timeout = 240_000)]
     public async Task ThreeNodes_OneKilledMidRun_EveryJobFires_AndItsShardsMoveWithinTheLeaseTtl()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var database = await NewDatabaseAsync(postgres.ConnectionString, ct);
+        var database = await NewDatabaseAsync(postgres.ConnectionString, TestContext.Current.CancellationToken);
+        await KillOneOfThreeAsync(PostgresNode(database), TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task ThreeNodes_OnRedis_OneKilledMidRun_EveryJobFires_AndItsShardsMoveWithinTheLeaseTtl()
+    {
+        // A server of its own: the nodes count each other in it. Jobs are data: append-only file on.
+        await using var redis = new RedisServer(persistent: true);
+        await redis.StartAsync(TestContext.Current.CancellationToken);
+        await KillOneOfThreeAsync(
+            new Dictionary<string, string> { ["DISTKIT_REDIS"] = redis.ConnectionString, ["DISTKIT_JOBS_ENGINE"] = "redis" },
+            TestContext.Current.CancellationToken);
+    }
+
+    private static async Task KillOneOfThreeAsync(Dictionary<string, string> engine, CancellationToken ct)
+    {
         await using var receiver = new CallbackReceiver();
         var nodes = new List<DistKitProcess.ServeHandle>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                nodes.Add(await StartNodeAsync(database, ct));
+                nodes.Add(await StartNodeAsync(engine, ct));
             }
 
             using var http = new HttpClient();
@@ -44,12 +59,12 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
             var survivors = nodes.Skip(1).ToList();
             Assert.True(await Until.TrueAsync(async () => Covered(await ShardsAsync(http, survivors, ct)) == Shards, Liveness, ct), "the survivors never took the dead node's shards");
             var moved = sinceKill.Elapsed;
-            TestContext.Current.SendDiagnosticMessage($"the killed node's {killed.Count} shards moved {moved.TotalSeconds:F2} s after SIGKILL (lease TTL {LeaseTtl.TotalSeconds:F0} s)");
+            TestContext.Current.SendDiagnosticMessage($"{engine["DISTKIT_JOBS_ENGINE"]}: the killed node's {killed.Count} shards moved {moved.TotalSeconds:F2} s after SIGKILL (lease TTL {LeaseTtl.TotalSeconds:F0} s)");
 
             Assert.True(await Until.TrueAsync(() => receiver.Received.Select(c => c.JobId).Distinct().Count() >= ids.Count, Liveness, ct),
                 $"{receiver.Received.Select(c => c.JobId).Distinct().Count()} of {ids.Count} jobs delivered");
             AssertEveryJobOnce_RedeliveriesMarked(ids, receiver);
-            TestContext.Current.SendDiagnosticMessage($"{ids.Count} jobs, {receiver.Count} deliveries, {receiver.Received.Count(c => c.Attempt > 1)} with attempt > 1");
+            TestContext.Current.SendDiagnosticMessage($"{engine["DISTKIT_JOBS_ENGINE"]}: {ids.Count} jobs, {receiver.Count} deliveries, {receiver.Received.Count(c => c.Attempt > 1)} with attempt > 1");
             Assert.NotEmpty(killed);
             // The dead node's leases run out TTL + drift after its last renewal; survivors probe a
             // tenth of the TTL apart. Liveness bound, so generous on a loaded machine.
@@ -77,7 +92,7 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
         {
             for (var i = 0; i < 2; i++)
             {
-                nodes.Add(await StartNodeAsync(server.ConnectionString, ct));
+                nodes.Add(await StartNodeAsync(PostgresNode(server.ConnectionString), ct));
             }
 
             using var http = new HttpClient();
@@ -145,18 +160,22 @@ public sealed class JobNodesFaultTests(PostgresFixture postgres)
         return ids;
     }
 
-    private static Task<DistKitProcess.ServeHandle> StartNodeAsync(string connectionString, CancellationToken ct) =>
+    private static Task<DistKitProcess.ServeHandle> StartNodeAsync(Dictionary<string, string> engine, CancellationToken ct) =>
         DistKitProcess.ServeAsync(
             Directory.CreateTempSubdirectory("distkit-jobnode-").FullName,
-            environment: new Dictionary<string, string>
+            environment: new Dictionary<string, string>(engine)
             {
-                // Three nodes and the rest of the suite share one server's 100 connections.
-                ["DISTKIT_POSTGRES"] = connectionString + ";Maximum Pool Size=15",
-                ["DISTKIT_JOBS_ENGINE"] = "postgres",
                 ["DISTKIT_JOBS_LEASE_TTL"] = "3s",
                 ["DISTKIT_LOG_LEVEL"] = "warning",
             },
             cancellationToken: ct);
+
+    // Three nodes and the rest of the suite share one server's 100 connections.
+    private static Dictionary<string, string> PostgresNode(string connectionString) => new()
+    {
+        ["DISTKIT_POSTGRES"] = connectionString + ";Maximum Pool Size=15",
+        ["DISTKIT_JOBS_ENGINE"] = "postgres",
+    };
 
     private static async Task<string> NewDatabaseAsync(string connectionString, CancellationToken ct)
     {

@@ -1,8 +1,10 @@
 using DistKit.Postgres.Jobs;
+using DistKit.Redis.Jobs;
 using DistKit.Scheduling.Jobs;
 using DistKit.Sqlite.Jobs;
 using DistKit.Testing;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace DistKit.Engines.Tests.Jobs;
 
@@ -72,4 +74,67 @@ public sealed class PostgresJobStoreTests(PostgresFixture postgres) : JobStoreCo
     }
 
     public void Dispose() => _dataSource.Dispose();
+}
+
+public sealed class RedisJobStoreTests(RedisFixture redis) : JobStoreContract, IAsyncDisposable
+{
+    // A prefix of this test's own: the live-node count and every index are per prefix.
+    private readonly string _prefix = "test-" + Guid.NewGuid().ToString("N")[..8] + ":{jobs}:";
+    private ConnectionMultiplexer? _connection;
+    private RedisJobStore? _store;
+
+    protected override IJobStore Store => _store ??= new RedisJobStore(Connection, keyPrefix: _prefix);
+
+    private ConnectionMultiplexer Connection => _connection ??= ConnectionMultiplexer.Connect(redis.ConnectionString);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Watch_TellsOfJobsScheduledWithNotify_OnceListening()
+    {
+        await using var other = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var watch = new RedisJobStore(other, keyPrefix: _prefix).WatchAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Null(watch.Current.Id); // listening
+
+        var quiet = (await Store.ScheduleAsync(NewJob(NewShard(), Now().AddSeconds(5)), notify: false, TestContext.Current.CancellationToken)).Job;
+        var told = (await Store.ScheduleAsync(NewJob(NewShard(), Now().AddSeconds(5)), notify: true, TestContext.Current.CancellationToken)).Job;
+
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Equal(new DueJob(told.Id, told.Shard, told.Due, told.Updated.ToUnixTimeMilliseconds()), watch.Current);
+        Assert.NotEqual(quiet.Id, watch.Current.Id);
+        await watch.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Watch_EndsWithEngineUnavailable_WhenTheServerGoesAway()
+    {
+        await using var server = new RedisServer();
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        await using var connection = await DistKit.Redis.Composition.RedisConnection.ConnectAsync(server.ConnectionString);
+        var watch = new RedisJobStore(connection).WatchAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await watch.MoveNextAsync());
+
+        await server.KillAsync();
+
+        // Whatever was published while it was gone is lost to pub/sub: the caller must reload.
+        await Assert.ThrowsAsync<DistKit.Core.EngineUnavailableException>(async () => await watch.MoveNextAsync());
+        await watch.DisposeAsync();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Schedule_KeepsAnEmptyPayloadEmpty_AndAMissingOneMissing()
+    {
+        var empty = (await Store.ScheduleAsync(NewJob(NewShard(), Now().AddMinutes(1), data: ""), false, TestContext.Current.CancellationToken)).Job;
+        var none = (await Store.ScheduleAsync(NewJob(NewShard(), Now().AddMinutes(1), data: null), false, TestContext.Current.CancellationToken)).Job;
+
+        Assert.Equal("", (await Store.GetAsync(empty.Id, TestContext.Current.CancellationToken))?.Data);
+        Assert.Null((await Store.GetAsync(none.Id, TestContext.Current.CancellationToken))?.Data);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
 }

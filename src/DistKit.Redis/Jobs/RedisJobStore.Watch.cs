@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DistKit.Redis.Internal;
+using DistKit.Scheduling.Jobs;
+using StackExchange.Redis;
+
+namespace DistKit.Redis.Jobs;
+
+// Pub/sub: how a node hears of jobs other nodes schedule inside its window.
+public sealed partial class RedisJobStore
+{
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DueJob> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var notices = System.Threading.Channels.Channel.CreateUnbounded<DueJob>(new UnboundedChannelOptions { SingleReader = true });
+        IConnectionMultiplexer redis;
+        try
+        {
+            redis = await _connect(cancellationToken);
+        }
+        catch (Exception e) when (RedisErrors.IsOutage(e))
+        {
+            throw RedisErrors.Unavailable(e);
+        }
+
+        // Pub/sub delivers nothing that was published while the connection was down, and the
+        // client resubscribes silently: a drop must end the watch so the caller reloads its window.
+        void Dropped(object? sender, ConnectionFailedEventArgs args) =>
+            notices.Writer.TryComplete(RedisErrors.Unavailable(args.Exception ?? new IOException($"the Redis connection dropped ({args.FailureType})")));
+        redis.ConnectionFailed += Dropped;
+        ChannelMessageQueue? queue = null;
+        try
+        {
+            try
+            {
+                queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel));
+            }
+            catch (Exception e) when (RedisErrors.IsOutage(e))
+            {
+                throw RedisErrors.Unavailable(e);
+            }
+
+            queue.OnMessage(message =>
+            {
+                if (TryParseNotice(message.Message, out var job))
+                {
+                    notices.Writer.TryWrite(job);
+                }
+            });
+            if (!redis.IsConnected)
+            {
+                throw RedisErrors.Unavailable(new IOException("Redis is not connected"));
+            }
+
+            yield return default;
+            await foreach (var job in notices.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return job;
+            }
+        }
+        finally
+        {
+            redis.ConnectionFailed -= Dropped;
+            if (queue is not null)
+            {
+                try
+                {
+                    await queue.UnsubscribeAsync();
+                }
+                catch (Exception e) when (RedisErrors.IsOutage(e))
+                {
+                    // The server forgets a dropped connection's subscriptions by itself.
+                }
+            }
+        }
+    }
+
+    // shard:id:due:version, as the schedule script publishes it.
+    private static bool TryParseNotice(RedisValue payload, out DueJob job)
+    {
+        job = default;
+        var parts = ((string?)payload ?? "").Split(':');
+        if (parts.Length != 4
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var shard)
+            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var due)
+            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
+        {
+            return false;
+        }
+
+        job = new DueJob(parts[1], shard, DateTimeOffset.FromUnixTimeMilliseconds(due), version);
+        return true;
+    }
+}
