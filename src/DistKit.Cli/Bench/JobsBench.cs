@@ -12,8 +12,12 @@ internal static class JobsBench
 {
     public static Command Command()
     {
-        var store = new Option<string>("--store") { Description = "sqlite (a file in a temporary directory) or postgres (DISTKIT_POSTGRES); default postgres", DefaultValueFactory = _ => "postgres" };
-        store.AcceptOnlyFromAmong("sqlite", "postgres");
+        var store = new Option<string>("--store")
+        {
+            Description = "sqlite (a file in a temporary directory), postgres (DISTKIT_POSTGRES) or redis (DISTKIT_REDIS; Quartz.NET, which has no Redis store, runs on DISTKIT_POSTGRES if set); default postgres",
+            DefaultValueFactory = _ => "postgres",
+        };
+        store.AcceptOnlyFromAmong("sqlite", "postgres", "redis");
         var jobs = new Option<int>("--jobs") { Description = "Jobs in each phase, 100 to 1,000,000 (default 10,000)", DefaultValueFactory = _ => 10_000 };
         var rate = new Option<int>("--rate") { Description = "Jobs per second scheduled (and fired) in the steady phase, 10 to 100,000 (default 2,000)", DefaultValueFactory = _ => 2000 };
         var lead = CliOptions.Duration("--lead", TimeSpan.FromSeconds(1), "How long after it is scheduled each job is due");
@@ -46,16 +50,18 @@ internal static class JobsBench
             var scratch = Directory.CreateTempSubdirectory("distkit-bench-jobs-").FullName;
             try
             {
-                string peerConnection;
-                if (engine == "postgres")
-                {
-                    CliEngines.RequireConfigured(settings, "postgres", "--store");
-                    peerConnection = settings.Setting("Engines:Postgres")!;
-                }
-                else
+                // Where Quartz.NET runs: on the same store, or, for Redis, on PostgreSQL when there is one.
+                string? peerEngine = engine, peerConnection;
+                if (engine == "sqlite")
                 {
                     settings = settings with { DataDir = scratch };
                     peerConnection = $"Data Source={Path.Combine(scratch, "quartz.db")};Pooling=true";
+                }
+                else
+                {
+                    CliEngines.RequireConfigured(settings, engine, "--store");
+                    peerEngine = settings.IsConfigured("postgres") ? "postgres" : null;
+                    peerConnection = settings.Setting("Engines:Postgres");
                 }
 
                 // Long enough for the slowest library to drain what it was given, never a hang.
@@ -69,15 +75,15 @@ internal static class JobsBench
 
                 JobsFigures? theirs = null;
                 string? peer = null;
-                if (!parseResult.GetValue(skipPeer))
+                if (!parseResult.GetValue(skipPeer) && peerEngine is not null)
                 {
-                    await using var quartz = new QuartzJobContender(engine, peerConnection);
+                    await using var quartz = new QuartzJobContender(peerEngine, peerConnection!);
                     peer = quartz.Library;
-                    progress.Report($"{peer} on {engine}: the same");
+                    progress.Report($"{peer} on {peerEngine}: the same");
                     theirs = await JobsWorkload.RunAsync(quartz, n, perSecond, ahead, patience, cancellationToken);
                 }
 
-                var result = JobsBenchResult.From(engine, n, perSecond, ahead, ours, peer, theirs);
+                var result = JobsBenchResult.From(engine, n, perSecond, ahead, ours, peer, peerEngine, theirs);
                 var stdout = parseResult.InvocationConfiguration.Output;
                 if (parseResult.GetValue(json))
                 {

@@ -7,6 +7,7 @@ internal sealed record JobsBenchResult(
     double RatePerSec,
     double LeadMs,
     string? Peer,
+    string? PeerStore,
     double SchedulePerSec,
     double FirePerSec,
     double LatenessP50Ms,
@@ -25,12 +26,13 @@ internal sealed record JobsBenchResult(
     double? FireRatio,
     int ProcessorCount)
 {
-    public static JobsBenchResult From(string store, int jobs, double rate, TimeSpan lead, JobsFigures ours, string? peer, JobsFigures? theirs) => new(
+    public static JobsBenchResult From(string store, int jobs, double rate, TimeSpan lead, JobsFigures ours, string? peer, string? peerStore, JobsFigures? theirs) => new(
         Store: store,
         Jobs: jobs,
         RatePerSec: rate,
         LeadMs: lead.TotalMilliseconds,
         Peer: peer,
+        PeerStore: peer is null ? null : peerStore,
         SchedulePerSec: Math.Round(ours.SchedulePerSec, 1),
         FirePerSec: Math.Round(ours.FirePerSec, 1),
         LatenessP50Ms: Math.Round(ours.LatenessP50Ms, 2),

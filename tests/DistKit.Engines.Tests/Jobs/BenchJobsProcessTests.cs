@@ -4,16 +4,17 @@ using DistKit.Testing;
 namespace DistKit.Engines.Tests.Jobs;
 
 /// <summary>`distkit bench jobs` as a user runs it: a real process, DistKit and Quartz.NET on one store.</summary>
-public sealed class BenchJobsProcessTests(PostgresFixture postgres)
+public sealed class BenchJobsProcessTests(PostgresFixture postgres, RedisFixture redis)
 {
     [Theory(Timeout = 240_000)]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    [InlineData("redis")]
     public async Task Json_CarriesEveryFigure_ForDistKitAndThePeer_NothingLost(string store)
     {
         var result = await DistKitProcess.RunAsync(
             ["bench", "jobs", "--store", store, "--jobs", "200", "--rate", "200", "--lead", "500ms", "--json"],
-            new Dictionary<string, string> { ["DISTKIT_POSTGRES"] = postgres.ConnectionString },
+            new Dictionary<string, string> { ["DISTKIT_POSTGRES"] = postgres.ConnectionString, ["DISTKIT_REDIS"] = redis.ConnectionString },
             timeout: TimeSpan.FromSeconds(220),
             cancellationToken: TestContext.Current.CancellationToken);
 
@@ -23,6 +24,8 @@ public sealed class BenchJobsProcessTests(PostgresFixture postgres)
         Assert.Equal(store, root.GetProperty("store").GetString());
         Assert.Equal(200, root.GetProperty("jobs").GetInt32());
         Assert.Equal("Quartz.NET", root.GetProperty("peer").GetString());
+        // Quartz.NET has no Redis store: against DistKit on Redis it runs on PostgreSQL.
+        Assert.Equal(store == "redis" ? "postgres" : store, root.GetProperty("peer_store").GetString());
         foreach (var field in (string[])["schedule_per_sec", "fire_per_sec", "lateness_p50_ms", "lateness_p99_ms", "lateness_max_ms", "peer_schedule_per_sec", "peer_fire_per_sec", "peer_lateness_max_ms"])
         {
             Assert.True(root.GetProperty(field).GetDouble() > 0, $"{field} is {root.GetProperty(field)}");
