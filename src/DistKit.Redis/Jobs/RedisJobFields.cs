@@ -4,16 +4,15 @@ using StackExchange.Redis;
 
 namespace DistKit.Redis.Jobs;
 
-/// <summary>A job's hash in Redis: the fields of <see cref="JobColumns.List"/>, in that order; a null is a missing field.</summary>
+/// <summary>A job as the scripts return it: the fields of <see cref="JobColumns.List"/>, in that order, nullable ones as <c>=value</c> or empty for null.</summary>
 internal static class RedisJobFields
 {
-    public static readonly RedisValue[] Names = [.. JobColumns.List.Split(", ").Select(name => (RedisValue)name)];
-
-    /// <summary>The job a script returned (its fields in order), or null for a nil reply.</summary>
-    public static Job? TryRead(RedisResult result) => result.IsNull ? null : Read(result);
-
-    /// <summary>The job of one <c>HMGET</c> of <see cref="Names"/>, or null when there is no such job.</summary>
-    public static Job? TryRead(RedisValue[] values) => values[0].IsNull ? null : Read(values);
+    /// <summary>The job a script returned (its fields in order), or null for an empty reply (no such job).</summary>
+    public static Job? TryRead(RedisResult result)
+    {
+        var values = (RedisValue[])result!;
+        return values.Length == 0 ? null : Read(values);
+    }
 
     public static Job Read(RedisResult result) => Read((RedisValue[])result!);
 
@@ -23,11 +22,11 @@ internal static class RedisJobFields
         Shard = (int)Number(v[1]),
         State = (JobState)Number(v[2]),
         Due = Time(v[3]),
-        Cron = v[4],
+        Cron = Optional(v[4]),
         Target = JobTarget.From((JobTargetKind)Number(v[5]), v[6]!),
-        Data = v[7],
-        Key = v[8],
-        IdempotencyKey = v[9],
+        Data = Optional(v[7]),
+        Key = Optional(v[8]),
+        IdempotencyKey = Optional(v[9]),
         Attempt = (int)Number(v[10]),
         Retry = new RetryPolicy
         {
@@ -39,8 +38,15 @@ internal static class RedisJobFields
         Misfire = (MisfirePolicy)Number(v[15]),
         Created = Time(v[16]),
         Updated = Time(v[17]),
-        LastError = v[18],
+        LastError = Optional(v[18]),
     };
+
+    // '=value', or '' for null: see RedisJobScripts.
+    private static string? Optional(RedisValue value)
+    {
+        var text = (string?)value;
+        return string.IsNullOrEmpty(text) ? null : text[1..];
+    }
 
     public static DateTimeOffset Time(RedisValue value) => DateTimeOffset.FromUnixTimeMilliseconds(Number(value));
 

@@ -12,8 +12,8 @@ namespace DistKit.Redis.Jobs;
 /// due time), <c>run:{shard}</c> (running jobs by the end of their run), <c>fence</c> (shard →
 /// fence), <c>key:{k}</c> and <c>idem:{k}</c> (business and idempotency keys → id),
 /// <c>state:{n}</c> and <c>all</c> (jobs by due time, for listing), <c>nodes</c> (node → expiry).
-/// Nullable values travel with a leading <c>=</c> and null as an empty string, so an empty payload
-/// stays an empty payload.
+/// Nullable values travel (both ways) with a leading <c>=</c> and null as an empty string, so an
+/// empty payload stays an empty payload and no reply carries a Lua boolean.
 /// </remarks>
 internal static class RedisJobScripts
 {
@@ -22,9 +22,17 @@ internal static class RedisJobScripts
         local P = ARGV[1]
         local FIELDS = {'id','shard','state','due','cron','target_kind','target','data','key','idempotency_key','attempt',
           'attempts','retry_initial_ms','retry_max_ms','timeout_ms','misfire','created','updated','last_error'}
+        local NULLABLE = {[5] = true, [8] = true, [9] = true, [10] = true, [19] = true}
+        -- A job as its fields in order, nullable ones as '=value' or '' (a reply never carries a
+        -- Lua false, which RESP3 would send as a boolean); {} when there is no such job.
         local function read(id)
           local v = redis.call('HMGET', P..'job:'..id, unpack(FIELDS))
-          if not v[1] then return false end
+          if not v[1] then return {} end
+          for i = 1, 19 do
+            if NULLABLE[i] then
+              if v[i] then v[i] = '=' .. v[i] else v[i] = '' end
+            end
+          end
           return v
         end
         local function opt(s)
@@ -62,7 +70,11 @@ internal static class RedisJobScripts
         end
         if ikey then
           local existing = redis.call('GET', P..'idem:'..ikey)
-          if existing then return {2, read(existing)} end
+          if existing then
+            local job = read(existing)
+            if #job > 0 then return {2, job} end
+            redis.call('DEL', P..'idem:'..ikey) -- its job is gone (evicted, removed)
+          end
         end
         if key then
           local kid = redis.call('GET', P..'key:'..key)
@@ -106,19 +118,25 @@ internal static class RedisJobScripts
         return {0, read(id)}
         """);
 
-    /// <summary>ARGV: prefix, now, id. Returns the job as it now is, or nil.</summary>
+    /// <summary>ARGV: prefix, id. Returns the job, or {}.</summary>
+    public static readonly RedisScript Get = new(Common + """
+
+        return read(ARGV[2])
+        """);
+
+    /// <summary>ARGV: prefix, now, id. Returns the job as it now is, or {}.</summary>
     public static readonly RedisScript Cancel = new(Common + CancelBody + """
 
         return cancel(ARGV[3])
         """);
 
-    /// <summary>ARGV: prefix, now, business key. Returns the cancelled job, or nil.</summary>
+    /// <summary>ARGV: prefix, now, business key. Returns the cancelled job, or {}.</summary>
     public static readonly RedisScript CancelByKey = new(Common + CancelBody + """
 
         local id = redis.call('GET', P..'key:'..ARGV[3])
-        if not id then return false end
+        if not id then return {} end
         local state = tonumber(redis.call('HGET', P..'job:'..id, 'state'))
-        if not state or not active(state) then return false end
+        if not state or not active(state) then return {} end
         return cancel(id)
         """);
 
@@ -146,7 +164,7 @@ internal static class RedisJobScripts
         local jobs = {}
         for _, id in ipairs(redis.call('ZRANGE', set, 0, tonumber(ARGV[3]) - 1)) do
           local job = read(id)
-          if job then table.insert(jobs, job) end
+          if #job > 0 then table.insert(jobs, job) end
         end
         return jobs
         """);
@@ -185,30 +203,89 @@ internal static class RedisJobScripts
         """);
 
     /// <summary>
-    /// ARGV: prefix, until, now, limit, shards…. Returns {id, shard, fire at, updated} for the waiting
-    /// jobs due before until (at most limit per shard) and the deliveries an earlier owner left running.
+    /// ARGV: prefix, until, now, limit, shards…. Returns {id, shard, fire at, updated} for the soonest
+    /// waiting jobs due before until (at most limit of them; jobs tied at the last time may be cut)
+    /// and the deliveries an earlier owner left running.
     /// </summary>
+    /// <remarks>
+    /// A merge over the shards' sorted sets that reads about as many entries as it returns: each
+    /// shard is read a chunk at a time (doubling), and the cutoff — the lowest last-read time among
+    /// shards with more to read — only rises; below it every shard has been read whole. It stops
+    /// once the limit is reached below the cutoff, so a backlog of millions costs one page of them.
+    /// </remarks>
     public static readonly RedisScript LoadDue = new(Common + """
 
         local till, now, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
-        local out = {}
+        local candidates, open, fenced, out = {}, {}, {}, {}
+        -- Reads the next chunk of a shard's waiting jobs, from (after) its last-read time and ties.
+        local function read_on(shard, o)
+          local got = redis.call('ZRANGEBYSCORE', P..'due:'..shard, o.last, '(' .. till, 'WITHSCORES', 'LIMIT', o.ties, o.chunk)
+          for k = 1, #got, 2 do
+            local score = tonumber(got[k + 1])
+            table.insert(candidates, {got[k], shard, score})
+            if score == o.last then o.ties = o.ties + 1 else o.last, o.ties = score, 1 end
+          end
+          if #got / 2 < o.chunk then open[shard] = nil else o.chunk = math.min(limit, o.chunk * 2) end
+        end
         for i = 5, #ARGV do
           local shard = ARGV[i]
           local fence = tonumber(redis.call('HGET', P..'fence', shard))
           if fence then
-            local waiting = redis.call('ZRANGEBYSCORE', P..'due:'..shard, '-inf', '(' .. till, 'WITHSCORES', 'LIMIT', 0, limit)
-            for k = 1, #waiting, 2 do
-              table.insert(out, {waiting[k], shard, waiting[k + 1], redis.call('HGET', P..'job:'..waiting[k], 'updated')})
-            end
-            local running = redis.call('ZRANGE', P..'run:'..shard, 0, -1)
-            for _, id in ipairs(running) do
+            table.insert(fenced, shard)
+            local o = {last = '-inf', ties = 0, chunk = math.min(limit, 128)}
+            open[shard] = o
+            read_on(shard, o)
+            for _, id in ipairs(redis.call('ZRANGE', P..'run:'..shard, 0, -1)) do
               local j = redis.call('HMGET', P..'job:'..id, 'claim_fence', 'run_until', 'updated')
-              if tonumber(j[1]) < fence then
+              if not j[3] then
+                redis.call('ZREM', P..'run:'..shard, id) -- an index entry whose job is gone
+              elseif tonumber(j[1]) < fence then
                 table.insert(out, {id, shard, now, j[3]})
               elseif tonumber(j[2]) < tonumber(till) then
                 table.insert(out, {id, shard, tostring(tonumber(j[2]) + 1), j[3]})
               end
             end
+          end
+        end
+        local cutoff
+        while true do
+          cutoff = nil
+          for _, o in pairs(open) do
+            if not cutoff or o.last < cutoff then cutoff = o.last end
+          end
+          if not cutoff then break end
+          local below = 0
+          for _, shard in ipairs(fenced) do
+            below = below + redis.call('ZCOUNT', P..'due:'..shard, '-inf', cutoff)
+          end
+          if below >= limit then break end
+          for shard, o in pairs(open) do
+            if o.last == cutoff then read_on(shard, o) end
+          end
+        end
+        local kept = {}
+        for _, c in ipairs(candidates) do
+          if not cutoff or c[3] <= cutoff then table.insert(kept, c) end
+        end
+        -- Below the cutoff every shard was read whole; jobs tied at it may not have been, and a
+        -- short page would read as "nothing more": read ties until the page is full.
+        for shard, o in pairs(open) do
+          if #kept >= limit then break end
+          if o.last == cutoff then
+            local got = redis.call('ZRANGEBYSCORE', P..'due:'..shard, cutoff, cutoff, 'LIMIT', o.ties, limit - #kept)
+            for _, id in ipairs(got) do table.insert(kept, {id, shard, cutoff}) end
+          end
+        end
+        if #kept > limit then
+          table.sort(kept, function(a, b) if a[3] ~= b[3] then return a[3] < b[3] end return a[1] < b[1] end)
+        end
+        for k = 1, math.min(#kept, limit) do
+          local c = kept[k]
+          local updated = redis.call('HGET', P..'job:'..c[1], 'updated')
+          if updated then
+            table.insert(out, {c[1], c[2], tostring(c[3]), updated})
+          else
+            redis.call('ZREM', P..'due:'..c[2], c[1]) -- an index entry whose job is gone
           end
         end
         return out
@@ -250,8 +327,8 @@ internal static class RedisJobScripts
           local id, shard, fence, attempt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
           local to, next_due, reset, err, now = tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6] == '1', opt(ARGV[i + 7]), ARGV[i + 8]
           local h = P..'job:'..id
-          local j = redis.call('HMGET', h, 'state', 'attempt', 'claim_fence', 'due', 'key')
-          if j[1] == '1' and j[2] == attempt and j[3] == fence and redis.call('HGET', P..'fence', shard) == fence then
+          local j = redis.call('HMGET', h, 'state', 'attempt', 'claim_fence', 'due', 'key', 'shard')
+          if j[1] == '1' and j[2] == attempt and j[3] == fence and j[6] == shard and redis.call('HGET', P..'fence', shard) == fence then
             local due = j[4]
             if next_due ~= '' then due = next_due end
             redis.call('HSET', h, 'state', to, 'due', due, 'updated', now)

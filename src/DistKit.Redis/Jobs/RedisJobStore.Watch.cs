@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using DistKit.Redis.Internal;
@@ -26,15 +27,29 @@ public sealed partial class RedisJobStore
 
         // Pub/sub delivers nothing that was published while the connection was down, and the
         // client resubscribes silently: a drop must end the watch so the caller reloads its window.
-        void Dropped(object? sender, ConnectionFailedEventArgs args) =>
+        // Only the server holding the subscription matters: another endpoint's blip (a replica, an
+        // interactive connection elsewhere) loses no notice and must not make every node reload.
+        EndPoint? subscribedOn = null;
+        void Dropped(object? sender, ConnectionFailedEventArgs args)
+        {
+            if (Volatile.Read(ref subscribedOn) is { } endpoint && !endpoint.Equals(args.EndPoint))
+            {
+                return;
+            }
+
             notices.Writer.TryComplete(RedisErrors.Unavailable(args.Exception ?? new IOException($"the Redis connection dropped ({args.FailureType})")));
+        }
+
         redis.ConnectionFailed += Dropped;
         ChannelMessageQueue? queue = null;
         try
         {
             try
             {
-                queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel));
+                var subscriber = redis.GetSubscriber();
+                var channel = RedisChannel.Literal(_channel);
+                queue = await subscriber.SubscribeAsync(channel);
+                Volatile.Write(ref subscribedOn, subscriber.SubscribedEndpoint(channel));
             }
             catch (Exception e) when (RedisErrors.IsOutage(e))
             {

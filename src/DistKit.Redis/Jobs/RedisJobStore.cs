@@ -8,7 +8,8 @@ namespace DistKit.Redis.Jobs;
 /// <summary>
 /// Jobs in Redis: a hash per job, a sorted set of waiting jobs per shard scored by due time, and
 /// every change as one Lua script, so a claim, a completion and a shard's new owner are serialized
-/// by the server. A job due inside the owners' window is announced on pub/sub.
+/// by the server. A job due inside the owners' window is announced on pub/sub, on the channel
+/// <c>{prefix}notices</c>, so stores under other prefixes on one Redis do not hear each other.
 /// </summary>
 /// <remarks>
 /// Every key carries the hash tag <c>{jobs}</c>: on Redis Cluster all of them live in one slot (one
@@ -18,8 +19,6 @@ namespace DistKit.Redis.Jobs;
 /// </remarks>
 public sealed partial class RedisJobStore : IJobStore
 {
-    /// <summary>The pub/sub channel jobs are announced on.</summary>
-    public const string Channel = "distkit:jobs";
 
     // How long past twice its timeout a running delivery counts as abandoned (as on PostgreSQL).
     private const long RunGrace = 30_000;
@@ -28,6 +27,7 @@ public sealed partial class RedisJobStore : IJobStore
     private readonly TimeProvider _time;
     private readonly string _prefix;
     private readonly RedisKey[] _route;
+    private readonly string _channel;
 
     /// <summary>A store on <paramref name="redis"/>.</summary>
     /// <param name="redis">A connected multiplexer; not owned.</param>
@@ -46,6 +46,7 @@ public sealed partial class RedisJobStore : IJobStore
         _time = time ?? TimeProvider.System;
         _prefix = keyPrefix;
         _route = [keyPrefix + "all"];
+        _channel = keyPrefix + "notices";
     }
 
     /// <inheritdoc />
@@ -59,7 +60,7 @@ public sealed partial class RedisJobStore : IJobStore
         var arguments = new RedisValue[3 + values.Length];
         arguments[0] = _prefix;
         arguments[1] = notify ? 1 : 0;
-        arguments[2] = Channel;
+        arguments[2] = _channel;
         for (var i = 0; i < values.Length; i++)
         {
             arguments[3 + i] = Nullable(i) ? Optional(values[i]) : Plain(values[i]);
@@ -79,16 +80,7 @@ public sealed partial class RedisJobStore : IJobStore
     public async ValueTask<Job?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        var database = await DatabaseAsync(cancellationToken);
-        try
-        {
-            var values = await database.HashGetAsync(_prefix + "job:" + id, RedisJobFields.Names);
-            return RedisJobFields.TryRead(values);
-        }
-        catch (Exception e) when (RedisErrors.IsOutage(e))
-        {
-            throw RedisErrors.Unavailable(e);
-        }
+        return RedisJobFields.TryRead(await RunAsync(RedisJobScripts.Get, [_prefix, id], cancellationToken));
     }
 
     /// <inheritdoc />

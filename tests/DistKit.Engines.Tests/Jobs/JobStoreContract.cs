@@ -237,6 +237,33 @@ public abstract class JobStoreContract
         Assert.Single(await Store.LoadDueAsync([mine], now.AddSeconds(60), now, 1, TestContext.Current.CancellationToken));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task LoadDue_WithMoreDueThanTheLimit_GivesAFullPageOfTheSoonest_AcrossShards()
+    {
+        var shards = new[] { NewShard(), NewShard(), NewShard() };
+        foreach (var shard in shards)
+        {
+            await Store.OpenShardAsync(shard, 1, TestContext.Current.CancellationToken);
+        }
+
+        // 600 jobs over 60 due times (ties within and across shards), unevenly spread over the shards.
+        var now = Now();
+        var jobs = new List<Job>();
+        for (var i = 0; i < 600; i++)
+        {
+            var shard = shards[i % 7 == 0 ? 0 : i % 2 + 1];
+            jobs.Add((await Store.ScheduleAsync(NewJob(shard, now.AddSeconds(1 + (i * 37 % 60))), false, TestContext.Current.CancellationToken)).Job);
+        }
+
+        var page = await Store.LoadDueAsync(shards, now.AddMinutes(5), now, 250, TestContext.Current.CancellationToken);
+
+        Assert.Equal(250, page.Count);
+        var last = page.Max(j => j.Due);
+        // Every job due before the page's last time is in it; of those tied at it, some may be cut.
+        Assert.Equal(jobs.Where(j => j.Due < last).Select(j => j.Id).Order(), page.Where(j => j.Due < last).Select(j => j.Id).Order());
+        Assert.All(page, j => Assert.Contains(jobs, job => job.Id == j.Id && job.Due == j.Due));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task OpenShard_ReturnsTheFenceInForce_WhichNeverGoesBack()
     {

@@ -109,7 +109,7 @@ public sealed class RedisJobStoreTests(RedisFixture redis) : JobStoreContract, I
     {
         await using var server = new RedisServer();
         await server.StartAsync(TestContext.Current.CancellationToken);
-        await using var connection = await DistKit.Redis.Composition.RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var connection = await Redis.Composition.RedisConnection.ConnectAsync(server.ConnectionString);
         var watch = new RedisJobStore(connection).WatchAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(await watch.MoveNextAsync());
 
