@@ -12,5 +12,12 @@ internal static class NodeEngines
             distKit => distKit.AddRedis()),
         new(EtcdServiceCollectionExtensions.Etcd, [new("Engines:Etcd", "DISTKIT_ETCD")], distKit => distKit.AddEtcd()),
         new(PostgresServiceCollectionExtensions.Postgres, [new("Engines:Postgres", "DISTKIT_POSTGRES")], distKit => distKit.AddPostgres()),
+
+        // Only when set: with NATS registered, jobs for NATS subjects are accepted, so a node
+        // without a NATS must go on refusing them at schedule time.
+        new(
+            NatsServiceCollectionExtensions.Nats,
+            [new("Engines:Nats", "DISTKIT_NATS")],
+            distKit => string.IsNullOrEmpty(distKit.Configuration["Engines:Nats"]) ? distKit : distKit.AddNats()),
     ];
 }
