@@ -126,7 +126,7 @@ internal sealed class JobInserts(NpgsqlDataSource dataSource)
         var notice = new StringBuilder();
         foreach (var pending in batch.Where(p => p.Notify))
         {
-            var text = PostgresJobStore.NoticeText(pending.Job);
+            var text = JobNotice.Text(pending.Job);
             if (notice.Length > 0 && notice.Length + text.Length + 1 > MaxNoticeBytes)
             {
                 command.BatchCommands.Add(PostgresJobStore.Notice(notice.ToString()));

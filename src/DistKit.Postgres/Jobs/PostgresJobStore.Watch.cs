@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using DistKit.Postgres.Internal;
@@ -30,7 +29,7 @@ public sealed partial class PostgresJobStore
         {
             foreach (var one in notice.Payload.Split(';'))
             {
-                if (TryParseNotice(one, out var job))
+                if (JobNotice.TryParse(one, out var job))
                 {
                     notices.Writer.TryWrite(job);
                 }
@@ -95,24 +94,5 @@ public sealed partial class PostgresJobStore
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
         command.Parameters.Add(new NpgsqlParameter { Value = notices });
         return command;
-    }
-
-    internal static string NoticeText(Job job) =>
-        string.Create(CultureInfo.InvariantCulture, $"{job.Shard}:{job.Id}:{job.Due.ToUnixTimeMilliseconds()}:{job.Updated.ToUnixTimeMilliseconds()}");
-
-    private static bool TryParseNotice(string payload, out DueJob job)
-    {
-        job = default;
-        var parts = payload.Split(':');
-        if (parts.Length != 4
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var shard)
-            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var due)
-            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
-        {
-            return false;
-        }
-
-        job = new DueJob(parts[1], shard, DateTimeOffset.FromUnixTimeMilliseconds(due), version);
-        return true;
     }
 }

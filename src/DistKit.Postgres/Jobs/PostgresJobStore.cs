@@ -91,7 +91,7 @@ public sealed partial class PostgresJobStore(NpgsqlDataSource dataSource, TimePr
         {
             await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-            command.Parameters.Add(new NpgsqlParameter { Value = NoticeText(result.Job) });
+            command.Parameters.Add(new NpgsqlParameter { Value = JobNotice.Text(result.Job) });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

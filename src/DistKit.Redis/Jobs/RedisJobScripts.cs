@@ -65,6 +65,7 @@ internal static class RedisJobScripts
         for i = 1, 19 do v[i] = ARGV[i + 3] end
         local id, shard, due = v[1], v[2], tonumber(v[4])
         local cron, data, key, ikey, err = opt(v[5]), opt(v[8]), opt(v[9]), opt(v[10]), opt(v[19])
+        -- JobNotice's form: shard:id:due:version.
         local function announce(job_id, job_shard)
           if notify then redis.call('PUBLISH', channel, job_shard..':'..job_id..':'..v[4]..':'..v[18]) end
         end

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -58,7 +57,7 @@ public sealed partial class RedisJobStore
 
             queue.OnMessage(message =>
             {
-                if (TryParseNotice(message.Message, out var job))
+                if (JobNotice.TryParse(message.Message, out var job))
                 {
                     notices.Writer.TryWrite(job);
                 }
@@ -89,22 +88,5 @@ public sealed partial class RedisJobStore
                 }
             }
         }
-    }
-
-    // shard:id:due:version, as the schedule script publishes it.
-    private static bool TryParseNotice(RedisValue payload, out DueJob job)
-    {
-        job = default;
-        var parts = ((string?)payload ?? "").Split(':');
-        if (parts.Length != 4
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var shard)
-            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var due)
-            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
-        {
-            return false;
-        }
-
-        job = new DueJob(parts[1], shard, DateTimeOffset.FromUnixTimeMilliseconds(due), version);
-        return true;
     }
 }
