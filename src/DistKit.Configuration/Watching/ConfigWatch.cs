@@ -1,0 +1,128 @@
+namespace DistKit.Configuration.Watching;
+
+/// <summary>
+/// One watcher of a namespace (or of its keys under a prefix): each <see cref="NextAsync"/> returns
+/// the releases after the last one it returned, in revision order, each once. Starting without a
+/// revision, or too far behind to replay, it returns a snapshot first.
+/// </summary>
+/// <remarks>Not thread-safe: one reader at a time, as an enumerator.</remarks>
+public sealed class ConfigWatch : IAsyncDisposable
+{
+    private readonly IConfigStore _store;
+    private readonly ReleaseFeed _feed;
+    private readonly ConfigOptions _options;
+    private readonly Action<ConfigWatch>? _ended;
+    private bool _started;
+    private int _disposed;
+
+    internal ConfigWatch(IConfigStore store, ReleaseFeed feed, ConfigOptions options, string ns, string? prefix, long? from, WatcherInfo who, Action<ConfigWatch>? ended)
+    {
+        _store = store;
+        _feed = feed;
+        _options = options;
+        _ended = ended;
+        Namespace = ns;
+        Prefix = string.IsNullOrEmpty(prefix) ? null : prefix;
+        Revision = from ?? -1;
+        Who = who;
+    }
+
+    /// <summary>The namespace watched.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The key prefix watched, or null for every key.</summary>
+    public string? Prefix { get; }
+
+    /// <summary>Who watches (as the watcher said), for the list of clients.</summary>
+    public WatcherInfo Who { get; }
+
+    /// <summary>The revision the watcher has seen everything up to (-1 before its first snapshot).</summary>
+    public long Revision { get; private set; }
+
+    /// <summary>The next events, at least one; waits until there is one.</summary>
+    public async ValueTask<IReadOnlyList<ConfigEvent>> NextAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_started)
+        {
+            _started = true;
+            if (Revision < 0)
+            {
+                return [await SnapshotAsync(cancellationToken)];
+            }
+        }
+
+        while (true)
+        {
+            var window = await _feed.WindowAsync(cancellationToken);
+            if (!window.Covers(Revision))
+            {
+                // Older than the releases kept in memory: replay from the store, or, too far
+                // behind, start over from a snapshot.
+                var missed = await _store.ReleasesAfterAsync(Revision, Namespace, _options.ReplayLimit + 1, cancellationToken);
+                if (missed.Count > _options.ReplayLimit)
+                {
+                    return [await SnapshotAsync(cancellationToken)];
+                }
+
+                var replayed = Events(missed);
+                // The store's answer reached at least the window's head: nothing of this namespace
+                // up to it is left unread.
+                Revision = Math.Max(Math.Max(Revision, window.Head), missed.Count > 0 ? missed[^1].Revision : 0);
+                if (replayed.Count > 0)
+                {
+                    return replayed;
+                }
+
+                continue;
+            }
+
+            var fresh = Events(window.After(Revision, Namespace));
+            Revision = Math.Max(Revision, window.Head);
+            if (fresh.Count > 0)
+            {
+                return fresh;
+            }
+
+            await window.Replaced.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async ValueTask<ConfigEvent> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _store.ReadAsync(Namespace, Prefix, cancellationToken);
+        Revision = snapshot.Revision;
+        return ConfigEvent.Of(snapshot);
+    }
+
+    private List<ConfigEvent> Events(IReadOnlyList<ConfigRelease> releases)
+    {
+        var events = new List<ConfigEvent>(releases.Count);
+        foreach (var release in releases)
+        {
+            if (release.Revision <= Revision)
+            {
+                continue;
+            }
+
+            var changes = Prefix is null ? release.Changes : [.. release.Changes.Where(c => c.Key.StartsWith(Prefix, StringComparison.Ordinal))];
+            if (changes.Count > 0)
+            {
+                events.Add(new ConfigEvent(release.Revision, release.Namespace, false, changes, release));
+            }
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _ended?.Invoke(this);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
