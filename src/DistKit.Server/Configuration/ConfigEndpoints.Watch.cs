@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using DistKit.Configuration;
+using DistKit.Configuration.Watching;
+using DistKit.Core;
+using DistKit.Server.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DistKit.Server.Configuration;
+
+internal static partial class ConfigEndpoints
+{
+    // Proxies and load balancers close a connection that is quiet for long (often 60 s).
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(5);
+    private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
+
+    // A release reaches every watcher of its namespace with the same bytes: serialize it once.
+    private static readonly ConditionalWeakTable<ConfigRelease, byte[]> Serialized = [];
+
+    /// <summary>
+    /// <c>GET /v1/config/watch?ns=…&amp;from=…</c>: Server-Sent Events when the client accepts
+    /// <c>text/event-stream</c> (each event's id is its revision, so an EventSource resumes by itself),
+    /// otherwise a long poll answering the first releases after <c>from</c>, or none once <c>wait</c> passes.
+    /// </summary>
+    private static async Task WatchAsync(
+        string? ns, string? prefix, string? from, string? wait, string? client, string? host, string? labels,
+        IConfigCenter center, TimeProvider time, HttpContext context)
+    {
+        var space = Namespace(ns);
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        var fromText = from ?? (lastEventId.Length > 0 ? lastEventId : null);
+        long? fromRevision = fromText is null ? null : Number(fromText, "from");
+        var who = new WatcherInfo(client ?? "", host ?? "", Labels(labels), time.GetUtcNow());
+        var streaming = context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        var waitFor = streaming ? Heartbeat : WaitOf(wait);
+        await using var watch = center.Watch(space, prefix, fromRevision, who);
+        if (streaming)
+        {
+            await StreamAsync(watch, time, context);
+        }
+        else
+        {
+            await PollAsync(watch, waitFor, time, context);
+        }
+    }
+
+    private static async Task StreamAsync(ConfigWatch watch, TimeProvider time, HttpContext context)
+    {
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.Body.FlushAsync(aborted);
+        var next = watch.NextAsync(aborted).AsTask();
+        try
+        {
+            while (true)
+            {
+                if (await Task.WhenAny(next, Task.Delay(Heartbeat, time, aborted)) != next)
+                {
+                    await response.Body.WriteAsync(Ping, aborted);
+                    await response.Body.FlushAsync(aborted);
+                    continue;
+                }
+
+                foreach (var e in await next)
+                {
+                    await response.Body.WriteAsync(Frame(e), aborted);
+                }
+
+                await response.Body.FlushAsync(aborted);
+                next = watch.NextAsync(aborted).AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The watcher went away.
+        }
+        catch (EngineUnavailableException)
+        {
+            // The stream has started, so no 503 can be sent; ending it makes the client reconnect
+            // from its last event id, and the node answers 503 until the store is back.
+        }
+        finally
+        {
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static async Task PollAsync(ConfigWatch watch, TimeSpan wait, TimeProvider time, HttpContext context)
+    {
+        using var timeout = new CancellationTokenSource(wait, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
+        IReadOnlyList<ConfigEvent> events;
+        try
+        {
+            events = await watch.NextAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            events = [];
+        }
+
+        var batch = new WatchBatch(events.Count > 0 ? events[^1].Revision : Math.Max(watch.Revision, 0), [.. events.Select(ConfigViews.Of)]);
+        await TypedResults.Json(batch, ConfigJsonContext.Default.WatchBatch).ExecuteAsync(context);
+    }
+
+    // One Server-Sent Event: the revision as its id, "release" or "snapshot" as its type.
+    private static byte[] Frame(ConfigEvent e)
+    {
+        if (e.Release is { } release && !e.IsSnapshot && ReferenceEquals(e.Changes, release.Changes))
+        {
+            return Serialized.GetValue(release, _ => Encode(e));
+        }
+
+        return Encode(e);
+    }
+
+    private static byte[] Encode(ConfigEvent e)
+    {
+        var json = JsonSerializer.Serialize(ConfigViews.Of(e), ConfigJsonContext.Default.ReleaseView);
+        return Encoding.UTF8.GetBytes($"id: {e.Revision.ToString(CultureInfo.InvariantCulture)}\nevent: {(e.IsSnapshot ? "snapshot" : "release")}\ndata: {json}\n\n");
+    }
+
+    private static TimeSpan WaitOf(string? wait)
+    {
+        if (wait is null)
+        {
+            return DefaultWait;
+        }
+
+        return Duration.TryParse(wait, out var parsed) && parsed >= TimeSpan.Zero && parsed <= MaxWait
+            ? parsed
+            : throw ApiException.InvalidArgument($"wait: '{wait}' is not a duration from 0 to 5m, such as 30s");
+    }
+
+    private static Dictionary<string, string> Labels(string? labels)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(labels))
+        {
+            return result;
+        }
+
+        foreach (var pair in labels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var split = pair.IndexOf('=', StringComparison.Ordinal);
+            if (split <= 0 || !result.TryAdd(pair[..split], pair[(split + 1)..]))
+            {
+                throw ApiException.InvalidArgument($"labels: '{pair}' is not name=value (each name once), as in labels=zone=eu,canary=true");
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<JsonHttpResult<ClientList>> ClientsAsync(string? ns, IConfigCenter center, HttpContext context)
+    {
+        var watches = center.Watches.Where(w => ns is null || w.Namespace == ns).ToList();
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var space in watches.Select(w => w.Namespace).Distinct(StringComparer.Ordinal))
+        {
+            var releases = await center.ReleasesAsync(space, 1, cancellationToken: context.RequestAborted);
+            newest[space] = releases.Count == 0 ? 0 : releases[0].Revision;
+        }
+
+        var clients = watches
+            .Select(w => new ClientView(w.Who.Client, w.Who.Host, w.Who.Labels, w.Namespace, w.Prefix, w.Revision, w.Revision < newest[w.Namespace], w.Who.Connected))
+            .OrderBy(c => c.Ns, StringComparer.Ordinal).ThenBy(c => c.Client, StringComparer.Ordinal)
+            .ToList();
+        return TypedResults.Json(new ClientList(clients), ConfigJsonContext.Default.ClientList);
+    }
+}
