@@ -15,6 +15,7 @@ public static class DistKitCli
         new IdCommands(),
         new LockCommands(),
         new JobCommands(),
+        new ConfigCommands(),
         NodeBinary.InProcess ? new BenchCommands() : new NodeCommandStub("bench", BenchCommands.Description),
     ];
 

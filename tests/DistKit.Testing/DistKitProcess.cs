@@ -96,10 +96,10 @@ public static class DistKitProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts <c>distkit serve</c> on a free loopback port and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServeHandle> ServeAsync(string dataDir, IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts <c>distkit serve</c> on <paramref name="port"/> (default: a free loopback port) and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<ServeHandle> ServeAsync(string dataDir, IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, int? port = null, CancellationToken cancellationToken = default)
     {
-        var port = FreePorts.Next();
+        port ??= FreePorts.Next();
         var url = $"http://127.0.0.1:{port}";
         var args = new List<string> { "serve", "--urls", url, "--data-dir", dataDir };
         args.AddRange(extraArgs ?? []);

@@ -19,4 +19,5 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(JobsBenchResult))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
+[JsonSerializable(typeof(List<HistoryRow>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -45,6 +45,8 @@ public static class CommandRunner
         Microsoft.Extensions.Options.OptionsValidationException options => (ExitCodes.Config, OneLine(options.Failures.FirstOrDefault() ?? options.Message)),
         NodeStartupException startup => (ExitCodes.Unavailable, startup.Message),
         NodeApiException api => (ExitCodeFor(api.Status), $"{api.Message} ({api.Code})"),
+        Configuration.Http.ConfigNodeException { Status: 0 } config => (ExitCodes.Unavailable, $"{OneLine(config.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
+        Configuration.Http.ConfigNodeException config => (ExitCodeFor(config.Status), $"{OneLine(config.Message)} ({config.Code})"),
         HttpRequestException http => (ExitCodes.Unavailable, $"cannot reach the node: {OneLine(http.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
         EngineUnavailableException { Engine: NodeClient.Engine } node => (ExitCodes.Unavailable, $"{OneLine(node.InnerException?.Message ?? node.Message)} (is 'distkit serve' running? --node or DISTKIT_NODE)"),
         TaskCanceledException when !cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "the node did not answer in time"),

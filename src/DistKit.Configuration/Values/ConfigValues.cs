@@ -30,7 +30,7 @@ public static class ConfigValues
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}: " : "";
-            throw new ConfigValidationException(key, "", $"not valid JSON: {where}{Gist(e.Message)}");
+            throw new ConfigValidationException(key, "", $"not valid JSON: {where}{Gist(e.Message.Split(" LineNumber:")[0])}");
         }
         catch (YamlException e)
         {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using DistKit.Configuration;
+using DistKit.Configuration.Http;
 using DistKit.Configuration.Watching;
 using DistKit.Core;
 using DistKit.Server.Http;

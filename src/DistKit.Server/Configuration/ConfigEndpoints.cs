@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DistKit.Configuration;
+using DistKit.Configuration.Http;
 using DistKit.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

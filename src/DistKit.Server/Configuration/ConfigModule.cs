@@ -1,4 +1,5 @@
 using DistKit.Configuration;
+using DistKit.Configuration.Http;
 using DistKit.Core.Composition;
 using DistKit.Server.Composition;
 using DistKit.Server.Settings;

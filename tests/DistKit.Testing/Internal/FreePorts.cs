@@ -4,10 +4,11 @@ using System.Net.Sockets;
 namespace DistKit.Testing.Internal;
 
 /// <summary>Hands out free loopback ports, never the same one twice in a process.</summary>
-internal static class FreePorts
+public static class FreePorts
 {
     private static readonly HashSet<int> Handed = [];
 
+    /// <summary>A loopback port free now and not handed out before in this process.</summary>
     public static int Next()
     {
         lock (Handed)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace DistKit.Server.Configuration;
+namespace DistKit.Configuration.Http;
 
 /// <summary>A key's value as the node shows it.</summary>
 /// <param name="Ns">The namespace.</param>
@@ -144,7 +144,7 @@ public sealed record NamespaceList(IReadOnlyList<string> Namespaces);
 /// <param name="Events">The releases after the revision asked for (empty when the wait ran out).</param>
 public sealed record WatchBatch(long Revision, IReadOnlyList<ReleaseView> Events);
 
-/// <summary>Source-generated JSON for the config module: snake_case, as the rest of the API.</summary>
+/// <summary>Source-generated JSON for <c>/v1/config</c>, the node's side and the clients': snake_case, as the rest of the API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(EntryView))]
 [JsonSerializable(typeof(SnapshotView))]
@@ -163,7 +163,8 @@ public sealed record WatchBatch(long Revision, IReadOnlyList<ReleaseView> Events
 [JsonSerializable(typeof(NamespaceList))]
 [JsonSerializable(typeof(WatchBatch))]
 [JsonSerializable(typeof(ClientList))]
-internal sealed partial class ConfigJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(string))]
+public sealed partial class ConfigJsonContext : JsonSerializerContext;
 
 /// <summary>One watcher connected to this node.</summary>
 /// <param name="Client">The id it gave.</param>
