@@ -1,9 +1,11 @@
+using DistKit.Configuration;
 using DistKit.Core.Composition;
 using DistKit.Core.Leases;
 using DistKit.Ids.Segments;
 using DistKit.Locks;
 using DistKit.Locks.Composition;
 using DistKit.Postgres.Composition;
+using DistKit.Postgres.Configuration;
 using DistKit.Postgres.Ids;
 using DistKit.Postgres.Jobs;
 using DistKit.Postgres.Leases;
@@ -22,7 +24,7 @@ public static class PostgresServiceCollectionExtensions
 
     /// <summary>
     /// Registers PostgreSQL for every capability it serves: session locks, worker-id leases for IDs,
-    /// segment blocks, and the job store with its shard leases. Leases, segments and jobs use an <see cref="NpgsqlDataSource"/> the app
+    /// segment blocks, the job store with its shard leases, and the configuration store. Leases, segments and jobs use an <see cref="NpgsqlDataSource"/> the app
     /// registered, else one made from <c>DistKit:Engines:Postgres</c>; locks keep sessions of their
     /// own (a pooled connection would keep its session, and the lock with it).
     /// </summary>
@@ -65,6 +67,7 @@ public static class PostgresServiceCollectionExtensions
         builder.Engines.Add("ids", Postgres, missing);
         builder.Engines.Add("segments", Postgres, missing);
         builder.Engines.Add(JobsOptions.Capability, Postgres, missing);
+        builder.Engines.Add(ConfigOptions.Capability, Postgres, missing);
 
         builder.Services.AddKeyedSingleton(Postgres, (services, _) =>
             services.GetService<NpgsqlDataSource>() is { } appOwned
@@ -77,6 +80,8 @@ public static class PostgresServiceCollectionExtensions
             new PostgresSegmentStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));
         builder.Services.AddKeyedSingleton<IJobStore>(Postgres, (services, _) =>
             new PostgresJobStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource, services.GetService<TimeProvider>()));
+        builder.Services.AddKeyedSingleton<IConfigStore>(Postgres, (services, _) =>
+            new PostgresConfigStore(services.GetRequiredKeyedService<PostgresDataSource>(Postgres).DataSource));
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(Postgres, (services, _) =>
             new PostgresLockProvider(services.GetRequiredService<IOptions<PostgresEngineOptions>>().Value.ConnectionString
                 ?? throw new InvalidOperationException($"no PostgreSQL connection is configured ({builder.PathOf("Engines:Postgres")})")));

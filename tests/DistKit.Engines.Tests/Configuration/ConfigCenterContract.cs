@@ -380,8 +380,12 @@ public abstract class ConfigCenterContract : IAsyncDisposable
             await center.DisposeAsync();
         }
 
+        await DisposeStoreAsync();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Releases what the engine's class opened for its store.</summary>
+    protected virtual ValueTask DisposeStoreAsync() => ValueTask.CompletedTask;
 
     private sealed class ReleaseHeads : IEqualityComparer<ConfigRelease>
     {

@@ -1,5 +1,8 @@
 using DistKit.Configuration;
+using DistKit.Postgres.Configuration;
 using DistKit.Sqlite.Configuration;
+using DistKit.Testing;
+using Npgsql;
 
 namespace DistKit.Engines.Tests.Configuration;
 
@@ -17,4 +20,29 @@ public sealed class SqliteConfigCenterTests : ConfigCenterContract, IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
+}
+
+public sealed class PostgresConfigCenterTests(PostgresFixture postgres) : ConfigCenterContract
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+    private PostgresConfigStore? _store;
+
+    protected override IConfigStore Store => _store ??= new PostgresConfigStore(_dataSource);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Watch_TellsOfAReleaseAnotherProcessPublished_AsItsRevision()
+    {
+        await using var listener = NpgsqlDataSource.Create(postgres.ConnectionString);
+        var notices = new PostgresConfigStore(listener).WatchAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await notices.MoveNextAsync());
+        Assert.Equal(0, notices.Current); // listening
+
+        var release = await Center().PublishAsync(NewNamespace(), [new ConfigChange("k", ConfigValueType.Text, "v")], "alice", null, TestContext.Current.CancellationToken);
+
+        Assert.True(await notices.MoveNextAsync());
+        Assert.Equal(release.Revision, notices.Current);
+        await notices.DisposeAsync();
+    }
+
+    protected override async ValueTask DisposeStoreAsync() => await _dataSource.DisposeAsync();
 }
