@@ -5,13 +5,17 @@ using DistKit.Testing;
 namespace DistKit.Engines.Tests.Configuration;
 
 /// <summary>Two node processes on one shared store serve the same data, and a watcher on one sees a release made through the other.</summary>
-public sealed class ConfigNodesTests(PostgresFixture postgres) : IDisposable
+public sealed class ConfigNodesTests(PostgresFixture postgres, EtcdFixture etcd) : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("distkit-config-nodes-").FullName;
 
     [Fact(Timeout = 120_000)]
     public Task TwoNodesOnPostgres_AWatcherOnOneSeesAReleaseThroughTheOther() =>
         TwoNodesAsync(new Dictionary<string, string> { ["DISTKIT_POSTGRES"] = postgres.ConnectionString, ["DISTKIT_CONFIG_ENGINE"] = "postgres" }, TestContext.Current.CancellationToken);
+
+    [Fact(Timeout = 120_000)]
+    public Task TwoNodesOnEtcd_AWatcherOnOneSeesAReleaseThroughTheOther() =>
+        TwoNodesAsync(new Dictionary<string, string> { ["DISTKIT_ETCD"] = etcd.ConnectionString, ["DISTKIT_CONFIG_ENGINE"] = "etcd" }, TestContext.Current.CancellationToken);
 
     private async Task TwoNodesAsync(IReadOnlyDictionary<string, string> engine, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using DistKit.Configuration;
+using DistKit.Etcd.Configuration;
 using DistKit.Postgres.Configuration;
 using DistKit.Sqlite.Configuration;
 using DistKit.Testing;
@@ -45,4 +46,34 @@ public sealed class PostgresConfigCenterTests(PostgresFixture postgres) : Config
     }
 
     protected override async ValueTask DisposeStoreAsync() => await _dataSource.DisposeAsync();
+}
+
+public sealed class EtcdConfigCenterTests(EtcdFixture etcd) : ConfigCenterContract
+{
+    // A prefix per test class instance: the contract's checks of the whole store's revision stay its own.
+    private readonly EtcdConfigStore _store = new(etcd.ConnectionString, $"distkit-test/{Guid.NewGuid():N}/config/");
+
+    protected override IConfigStore Store => _store;
+
+    [Fact(Timeout = 30_000)]
+    public async Task Watch_TellsOfAReleaseAnotherProcessPublished_AsItsRevision()
+    {
+        using var other = new EtcdConfigStore(etcd.ConnectionString, "distkit-test/watch-" + Guid.NewGuid().ToString("N") + "/");
+        var notices = other.WatchAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await notices.MoveNextAsync());
+        Assert.Equal(0, notices.Current); // listening
+
+        await using var center = new ConfigCenter(other);
+        var release = await center.PublishAsync(NewNamespace(), [new ConfigChange("k", ConfigValueType.Text, "v")], "alice", null, TestContext.Current.CancellationToken);
+
+        Assert.True(await notices.MoveNextAsync());
+        Assert.Equal(release.Revision, notices.Current);
+        await notices.DisposeAsync();
+    }
+
+    protected override ValueTask DisposeStoreAsync()
+    {
+        _store.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
