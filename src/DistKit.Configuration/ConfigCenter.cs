@@ -204,7 +204,7 @@ public sealed partial class ConfigCenter : IConfigCenter, IAsyncDisposable
                 var release = await _store.PublishAsync(request with { BasedOn = basedOn }, cancellationToken);
                 _telemetry.Released(release.Kind);
                 ConfigLog.Published(_telemetry.Logger, release.Revision, release.Namespace, release.Kind, release.Changes.Count, release.Author);
-                _feed.Wake();
+                _feed.Offer(release);
                 return release;
             }
             catch (ConfigConflictException e) when (e.Key is null && request.BasedOn is null && checkedAt is not null && round < NamespaceCheckRounds)

@@ -16,6 +16,7 @@ internal sealed class BenchCommands : ICommandGroup
         group.Subcommands.Add(IdsBench.Command());
         group.Subcommands.Add(LocksBench.Command());
         group.Subcommands.Add(JobsBench.Command());
+        group.Subcommands.Add(ConfigBench.Command());
         group.Subcommands.Add(CliBench.Command());
         return group;
     }

@@ -17,6 +17,7 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(IdsBenchResult))]
 [JsonSerializable(typeof(CliBenchResult))]
 [JsonSerializable(typeof(JobsBenchResult))]
+[JsonSerializable(typeof(ConfigBenchResult))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
 [JsonSerializable(typeof(List<HistoryRow>))]

@@ -53,7 +53,22 @@ internal sealed class ReleaseFeed : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the feed to read the store now (this process just published).</summary>
+    /// <summary>
+    /// Takes a release this process just published: appended at once when it is the next revision
+    /// (no store read between the publish and its watchers), else the feed reads the store now.
+    /// </summary>
+    public void Offer(ConfigRelease release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        if (Volatile.Read(ref _window) is { } window && window.Head == release.Revision - 1 && Publish(window, [release]))
+        {
+            return;
+        }
+
+        Wake();
+    }
+
+    /// <summary>Asks the feed to read the store now.</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,15 +116,32 @@ internal sealed class ReleaseFeed : IAsyncDisposable
                 return;
             }
 
-            Publish(window, releases);
-            if (releases.Count < Page)
+            if (Publish(window, releases) && releases.Count < Page)
             {
                 return;
             }
         }
     }
 
-    private void Publish(ReleaseWindow old, IReadOnlyList<ConfigRelease> added)
+    // Under the gate: the window only ever grows by the releases right after its head.
+    private bool Publish(ReleaseWindow old, IReadOnlyList<ConfigRelease> added)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_window, old))
+            {
+                // Another path appended first; the caller reads again from the new head.
+                return false;
+            }
+
+            Append(old, added);
+        }
+
+        old.MarkReplaced();
+        return true;
+    }
+
+    private void Append(ReleaseWindow old, IReadOnlyList<ConfigRelease> added)
     {
         var all = old.Releases.Concat(added).ToArray();
         var floor = old.Floor;
@@ -120,13 +152,7 @@ internal sealed class ReleaseFeed : IAsyncDisposable
             all = all[drop..];
         }
 
-        var next = new ReleaseWindow(floor, added[^1].Revision, all);
-        lock (_gate)
-        {
-            _window = next;
-        }
-
-        old.MarkReplaced();
+        _window = new ReleaseWindow(floor, added[^1].Revision, all);
     }
 
     private async Task ListenAsync()
