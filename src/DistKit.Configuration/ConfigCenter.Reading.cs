@@ -15,7 +15,8 @@ public sealed partial class ConfigCenter
         _store.ReadAsync(ConfigNames.CheckNamespace(ns), string.IsNullOrEmpty(prefix) ? null : prefix, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> NamespacesAsync(CancellationToken cancellationToken = default) => _store.NamespacesAsync(cancellationToken);
+    public async ValueTask<IReadOnlyList<string>> NamespacesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await _store.NamespacesAsync(cancellationToken)).Where(ns => ConfigNames.NamespaceProblem(ns) is null)];
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<KeyVersion>> HistoryAsync(string ns, string key, int limit = 100, long? beforeVersion = null, CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ public static class ConfigNames
 
     /// <summary>
     /// Why <paramref name="name"/> is not a namespace (one to eight <c>/</c>-separated segments of
-    /// letters, digits, <c>.</c>, <c>_</c> or <c>-</c>, each at most 64 long), or null when it is.
+    /// letters, digits, <c>.</c>, <c>_</c> or <c>-</c>, each at most 64 long and not starting with <c>.</c>, which DistKit keeps for its own), or null when it is.
     /// </summary>
     public static string? NamespaceProblem(string? name)
     {
@@ -28,9 +28,9 @@ public static class ConfigNames
 
         foreach (var segment in segments)
         {
-            if (segment.Length is 0 or > 64 || segment is "." or ".." || !segment.All(IsSegmentChar))
+            if (segment.Length is 0 or > 64 || segment[0] == '.' || !segment.All(IsSegmentChar))
             {
-                return $"namespace '{name}' is not segments of letters, digits, '.', '_' or '-' (1 to 64 each) separated by '/'";
+                return $"namespace '{name}' is not segments of letters, digits, '.', '_' or '-' (1 to 64 each, not starting with '.') separated by '/'";
             }
         }
 

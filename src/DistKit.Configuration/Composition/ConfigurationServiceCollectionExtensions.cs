@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using DistKit.Configuration;
+using DistKit.Configuration.Access;
 using DistKit.Configuration.Diagnostics;
 using DistKit.Core.Composition;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,11 @@ public static class ConfigurationServiceCollectionExtensions
                 o,
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ConfigTelemetry>());
+        });
+        builder.Services.AddSingleton(services =>
+        {
+            var o = services.GetRequiredService<IOptions<ConfigOptions>>().Value;
+            return new ConfigTokens(services.GetRequiredKeyedService<IConfigStore>(o.Engine), services.GetRequiredService<TimeProvider>());
         });
         return builder;
     }

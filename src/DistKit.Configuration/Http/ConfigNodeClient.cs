@@ -127,6 +127,27 @@ public sealed partial class ConfigNodeClient
         return await ReadAsync(response, ConfigJsonContext.Default.SchemaList, cancellationToken);
     }
 
+    /// <summary>Makes a configuration token (takes one of the node's own tokens); the answer holds its secret, shown this once.</summary>
+    public async Task<TokenCreated> CreateTokenAsync(string name, IReadOnlyList<string> scopes, string? author = null, CancellationToken cancellationToken = default)
+    {
+        using var content = JsonContent.Create(new TokenBody(name, scopes, author), ConfigJsonContext.Default.TokenBody);
+        using var response = await SendAsync(HttpMethod.Post, Query("tokens"), content, cancellationToken);
+        return await ReadAsync(response, ConfigJsonContext.Default.TokenCreated, cancellationToken);
+    }
+
+    /// <summary>The configuration tokens, by name (never their secrets).</summary>
+    public async Task<TokenList> TokensAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, Query("tokens"), null, cancellationToken);
+        return await ReadAsync(response, ConfigJsonContext.Default.TokenList, cancellationToken);
+    }
+
+    /// <summary>Revokes a configuration token.</summary>
+    public async Task RevokeTokenAsync(string name, string? author = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, Query("tokens", ("name", name), ("author", author)), null, cancellationToken);
+    }
+
     /// <summary>
     /// Watches the namespace over Server-Sent Events from after <paramref name="fromRevision"/> (from
     /// a snapshot when null), until cancelled or the stream ends; the caller reconnects from the

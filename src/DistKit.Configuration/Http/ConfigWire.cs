@@ -163,6 +163,9 @@ public sealed record WatchBatch(long Revision, IReadOnlyList<ReleaseView> Events
 [JsonSerializable(typeof(NamespaceList))]
 [JsonSerializable(typeof(WatchBatch))]
 [JsonSerializable(typeof(ClientList))]
+[JsonSerializable(typeof(TokenBody))]
+[JsonSerializable(typeof(TokenCreated))]
+[JsonSerializable(typeof(TokenList))]
 [JsonSerializable(typeof(string))]
 public sealed partial class ConfigJsonContext : JsonSerializerContext;
 
@@ -180,3 +183,27 @@ public sealed record ClientView(string Client, string Host, IReadOnlyDictionary<
 /// <summary>The answer of <c>GET /v1/config/clients</c>.</summary>
 /// <param name="Clients">By namespace, then client id.</param>
 public sealed record ClientList(IReadOnlyList<ClientView> Clients);
+
+/// <summary>Body of <c>POST /v1/config/tokens</c>.</summary>
+/// <param name="Name">The token's name (a key: letters, digits, <c>. _ - : /</c>).</param>
+/// <param name="Scopes">Its grants: <c>read:PREFIX</c>, <c>write:PREFIX</c>, <c>publish:PREFIX</c>.</param>
+/// <param name="Author">Who makes it.</param>
+public sealed record TokenBody(string? Name, IReadOnlyList<string>? Scopes, string? Author);
+
+/// <summary>The answer of <c>POST /v1/config/tokens</c>: the secret, shown this once.</summary>
+/// <param name="Name">The token's name.</param>
+/// <param name="Token">The secret to send as <c>Authorization: Bearer …</c>; only its hash is kept.</param>
+/// <param name="Scopes">Its grants.</param>
+/// <param name="Created">When.</param>
+public sealed record TokenCreated(string Name, string Token, IReadOnlyList<string> Scopes, DateTimeOffset Created);
+
+/// <summary>A token as listed: never its secret.</summary>
+/// <param name="Name">The token's name.</param>
+/// <param name="Scopes">Its grants.</param>
+/// <param name="Created">When.</param>
+/// <param name="Author">Who made it.</param>
+public sealed record TokenView(string Name, IReadOnlyList<string> Scopes, DateTimeOffset Created, string Author);
+
+/// <summary>The answer of <c>GET /v1/config/tokens</c>.</summary>
+/// <param name="Tokens">By name.</param>
+public sealed record TokenList(IReadOnlyList<TokenView> Tokens);

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using DistKit.Configuration;
+using DistKit.Configuration.Access;
 using DistKit.Configuration.Http;
 using DistKit.Configuration.Watching;
 using DistKit.Core;
@@ -32,7 +33,7 @@ internal static partial class ConfigEndpoints
         string? ns, string? prefix, string? from, string? wait, string? client, string? host, string? labels,
         IConfigCenter center, TimeProvider time, HttpContext context)
     {
-        var space = Namespace(ns);
+        var space = Readable(context, ns);
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
         var fromText = from ?? (lastEventId.Length > 0 ? lastEventId : null);
         long? fromRevision = fromText is null ? null : Number(fromText, "from");
@@ -164,7 +165,8 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<ClientList>> ClientsAsync(string? ns, IConfigCenter center, HttpContext context)
     {
-        var watches = center.Watches.Where(w => ns is null || w.Namespace == ns).ToList();
+        var token = NodeAccess.Token(context);
+        var watches = center.Watches.Where(w => (ns is null || w.Namespace == ns) && (token is null || token.Allows(w.Namespace, ConfigScope.Read))).ToList();
         var newest = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var space in watches.Select(w => w.Namespace).Distinct(StringComparer.Ordinal))
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DistKit.Configuration;
+using DistKit.Configuration.Access;
 using DistKit.Configuration.Http;
 using DistKit.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,20 +31,27 @@ internal static partial class ConfigEndpoints
         config.MapGet("/schemas", SchemasAsync);
         config.MapGet("/watch", WatchAsync);
         config.MapGet("/clients", ClientsAsync);
+        config.MapPost("/tokens", CreateTokenAsync);
+        config.MapGet("/tokens", TokensAsync);
+        config.MapDelete("/tokens", RevokeTokenAsync);
     }
 
-    private static async Task<JsonHttpResult<NamespaceList>> NamespacesAsync(IConfigCenter center, HttpContext context) =>
-        TypedResults.Json(new NamespaceList(await center.NamespacesAsync(context.RequestAborted)), ConfigJsonContext.Default.NamespaceList);
+    private static async Task<JsonHttpResult<NamespaceList>> NamespacesAsync(IConfigCenter center, HttpContext context)
+    {
+        var token = NodeAccess.Token(context);
+        var names = (await center.NamespacesAsync(context.RequestAborted)).Where(ns => token is null || token.Allows(ns, ConfigScope.Read)).ToList();
+        return TypedResults.Json(new NamespaceList(names), ConfigJsonContext.Default.NamespaceList);
+    }
 
     private static async Task<JsonHttpResult<SnapshotView>> EntriesAsync(string? ns, string? prefix, IConfigCenter center, HttpContext context)
     {
-        var snapshot = await center.ReadAsync(Namespace(ns), prefix, context.RequestAborted);
+        var snapshot = await center.ReadAsync(Readable(context, ns), prefix, context.RequestAborted);
         return TypedResults.Json(new SnapshotView(snapshot.Namespace, snapshot.Revision, [.. snapshot.Entries.Select(ConfigViews.Of)]), ConfigJsonContext.Default.SnapshotView);
     }
 
     private static async Task<JsonHttpResult<EntryView>> GetAsync(string? ns, string? key, IConfigCenter center, HttpContext context)
     {
-        var entry = await center.GetAsync(Namespace(ns), Key(key), context.RequestAborted)
+        var entry = await center.GetAsync(Readable(context, ns), Key(key), context.RequestAborted)
             ?? throw ApiException.NotFound($"no key '{key}' in '{ns}'");
         context.Response.Headers.ETag = $"\"{entry.Version.ToString(CultureInfo.InvariantCulture)}\"";
         return TypedResults.Json(ConfigViews.Of(entry), ConfigJsonContext.Default.EntryView);
@@ -58,6 +66,7 @@ internal static partial class ConfigEndpoints
             throw ApiException.InvalidArgument("the body must be a JSON object with a value");
         }
 
+        NodeAccess.Require(context, space, body.Draft == true ? ConfigScope.Write : ConfigScope.Write | ConfigScope.Publish);
         var (type, value) = ValueOf(body.Type, body.Value, "value");
         var change = new ConfigChange(name, type, value ?? throw ApiException.InvalidArgument("give the value (to delete a key, DELETE it)"), IfMatch(context));
         var author = Author(body.Author, context);
@@ -74,13 +83,15 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<ReleaseView>> DeleteAsync(string? ns, string? key, string? message, string? author, IConfigCenter center, HttpContext context)
     {
-        var release = await center.PublishAsync(Namespace(ns), [ConfigChange.Delete(Key(key), IfMatch(context))], Author(author, context), message, context.RequestAborted);
+        var space = Namespace(ns);
+        NodeAccess.Require(context, space, ConfigScope.Write | ConfigScope.Publish);
+        var release = await center.PublishAsync(space, [ConfigChange.Delete(Key(key), IfMatch(context))], Author(author, context), message, context.RequestAborted);
         return TypedResults.Json(ConfigViews.Of(release), ConfigJsonContext.Default.ReleaseView);
     }
 
     private static async Task<JsonHttpResult<HistoryView>> HistoryAsync(string? ns, string? key, string? limit, string? before, IConfigCenter center, HttpContext context)
     {
-        var space = Namespace(ns);
+        var space = Readable(context, ns);
         var name = Key(key);
         var versions = await center.HistoryAsync(space, name, Limit(limit), before is null ? null : Number(before, "before"), context.RequestAborted);
         return TypedResults.Json(new HistoryView(space, name, [.. versions.Select(ConfigViews.Of)]), ConfigJsonContext.Default.HistoryView);
@@ -88,7 +99,7 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<DiffView>> DiffAsync(string? ns, string? key, string? from, string? to, IConfigCenter center, HttpContext context)
     {
-        var diff = await center.DiffAsync(Namespace(ns), Key(key), Number(from, "from"), Number(to, "to"), context.RequestAborted);
+        var diff = await center.DiffAsync(Readable(context, ns), Key(key), Number(from, "from"), Number(to, "to"), context.RequestAborted);
         return TypedResults.Json(
             new DiffView(diff.From.Namespace, diff.From.Key, ConfigViews.Of(diff.From), ConfigViews.Of(diff.To), [.. diff.Lines.Select(l => new DiffLineView(l.Op.ToString(), l.Text))]),
             ConfigJsonContext.Default.DiffView);
@@ -96,7 +107,7 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<ReleaseList>> ReleasesAsync(string? ns, string? limit, string? before, IConfigCenter center, HttpContext context)
     {
-        var releases = await center.ReleasesAsync(Namespace(ns), Limit(limit), before is null ? null : Number(before, "before"), context.RequestAborted);
+        var releases = await center.ReleasesAsync(Readable(context, ns), Limit(limit), before is null ? null : Number(before, "before"), context.RequestAborted);
         return TypedResults.Json(new ReleaseList([.. releases.Select(ConfigViews.Of)]), ConfigJsonContext.Default.ReleaseList);
     }
 
@@ -108,6 +119,7 @@ internal static partial class ConfigEndpoints
         }
 
         var space = Namespace(body.Ns);
+        NodeAccess.Require(context, space, ConfigScope.Publish);
         var author = Author(body.Author, context);
         ConfigRelease release;
         if (body.Key is not null)
@@ -134,14 +146,16 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<DraftList>> DraftsAsync(string? ns, IConfigCenter center, HttpContext context)
     {
-        var space = Namespace(ns);
+        var space = Readable(context, ns);
         var drafts = await center.DraftsAsync(space, context.RequestAborted);
         return TypedResults.Json(new DraftList(space, [.. drafts.Select(ConfigViews.Of)]), ConfigJsonContext.Default.DraftList);
     }
 
     private static async Task<NoContent> DiscardAsync(string? ns, string? key, IConfigCenter center, HttpContext context)
     {
-        await center.DiscardDraftsAsync(Namespace(ns), key is null ? null : Key(key), context.RequestAborted);
+        var space = Namespace(ns);
+        NodeAccess.Require(context, space, ConfigScope.Write);
+        await center.DiscardDraftsAsync(space, key is null ? null : Key(key), context.RequestAborted);
         return TypedResults.NoContent();
     }
 
@@ -153,6 +167,8 @@ internal static partial class ConfigEndpoints
         }
 
         var space = Namespace(body.Ns);
+        // Changes given here are written and published at once; drafts were written already.
+        NodeAccess.Require(context, space, body.Changes is null ? ConfigScope.Publish : ConfigScope.Write | ConfigScope.Publish);
         var author = Author(body.Author, context);
         ConfigRelease release;
         if (body.Changes is { } changes)
@@ -183,7 +199,7 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<SchemaView>> SchemaAsync(string? ns, string? key, IConfigCenter center, HttpContext context)
     {
-        var space = Namespace(ns);
+        var space = Readable(context, ns);
         var name = key is null ? null : Key(key);
         var schemas = await center.SchemasAsync(space, context.RequestAborted);
         return schemas.TryGetValue(name ?? "", out var schema)
@@ -194,6 +210,7 @@ internal static partial class ConfigEndpoints
     private static async Task<NoContent> SetSchemaAsync(string? ns, string? key, SchemaBody? body, IConfigCenter center, HttpContext context)
     {
         var space = Namespace(ns);
+        NodeAccess.Require(context, space, ConfigScope.Write);
         var name = key is null ? null : Key(key);
         var schema = body?.Schema is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } given
             ? given.ValueKind is JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False
@@ -206,9 +223,16 @@ internal static partial class ConfigEndpoints
 
     private static async Task<JsonHttpResult<SchemaList>> SchemasAsync(string? ns, IConfigCenter center, HttpContext context)
     {
-        var space = Namespace(ns);
+        var space = Readable(context, ns);
         var schemas = await center.SchemasAsync(space, context.RequestAborted);
         return TypedResults.Json(new SchemaList(space, schemas.ToDictionary(s => s.Key, s => ConfigViews.Json(s.Value), StringComparer.Ordinal)), ConfigJsonContext.Default.SchemaList);
+    }
+
+    private static string Readable(HttpContext context, string? ns)
+    {
+        var space = Namespace(ns);
+        NodeAccess.Require(context, space, ConfigScope.Read);
+        return space;
     }
 
     private static string Namespace(string? ns) =>

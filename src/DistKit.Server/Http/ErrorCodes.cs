@@ -12,6 +12,9 @@ public static class ErrorCodes
     /// <summary>No token, or a token the node does not know (401).</summary>
     public const string Unauthorized = "unauthorized";
 
+    /// <summary>The token is known but may not do this (403).</summary>
+    public const string Forbidden = "forbidden";
+
     /// <summary>No such route or resource (404).</summary>
     public const string NotFound = "not_found";
 
@@ -35,6 +38,7 @@ public static class ErrorCodes
     {
         StatusCodes.Status400BadRequest => BadRequest,
         StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,

@@ -1,39 +1,62 @@
 using System.Security.Cryptography;
 using System.Text;
+using DistKit.Configuration.Access;
 
 namespace DistKit.Server.Http;
 
 /// <summary>
 /// When tokens are configured, every <c>/v1</c> request must carry one as
-/// <c>Authorization: Bearer …</c>. <c>/healthz</c> stays open for load balancers and probes.
+/// <c>Authorization: Bearer …</c>: one of the node's tokens (which may do anything), or, under
+/// <c>/v1/config</c>, a configuration token whose scopes each endpoint checks. <c>/healthz</c>
+/// stays open for load balancers and probes.
 /// </summary>
 internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IReadOnlyList<string> tokens)
 {
     // Hashing first gives equal-length inputs, so the comparison time says nothing about the token.
     private readonly byte[][] _tokenHashes = [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))];
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (_tokenHashes.Length == 0 || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
         {
-            return next(context);
+            NodeAccess.GrantAll(context);
+            await next(context);
+            return;
         }
 
         var header = context.Request.Headers.Authorization.ToString();
         const string Scheme = "Bearer ";
         if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return Reject(context, "this node requires a token: send 'Authorization: Bearer <token>' (CLI: --token or DISTKIT_TOKEN)");
+            await Reject(context, "this node requires a token: send 'Authorization: Bearer <token>' (CLI: --token or DISTKIT_TOKEN)");
+            return;
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()));
+        var secret = header[Scheme.Length..].Trim();
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         var known = false;
         foreach (var hash in _tokenHashes)
         {
             known |= CryptographicOperations.FixedTimeEquals(hash, presented);
         }
 
-        return known ? next(context) : Reject(context, "the token is not one this node accepts");
+        if (known)
+        {
+            NodeAccess.GrantAll(context);
+            await next(context);
+            return;
+        }
+
+        if (context.Request.Path.StartsWithSegments("/v1/config", StringComparison.Ordinal)
+            && context.RequestServices.GetService<ConfigTokens>() is { } configTokens
+            && await configTokens.FindAsync(secret, context.RequestAborted) is { } token)
+        {
+            NodeAccess.Grant(context, token);
+            await next(context);
+            return;
+        }
+
+        await Reject(context, "the token is not one this node accepts");
     }
 
     private static Task Reject(HttpContext context, string message)
