@@ -118,6 +118,11 @@ public sealed partial class ConfigCenter : IConfigCenter, IAsyncDisposable
             throw new InvalidOperationException($"key '{key}' is at version {version} already");
         }
 
+        if (target.Value is null && await _store.GetAsync(ns, key, cancellationToken) is null)
+        {
+            throw new InvalidOperationException($"key '{key}' is deleted already, as at version {version}");
+        }
+
         var change = target.Value is null
             ? ConfigChange.Delete(key, current)
             : new ConfigChange(key, target.Type, target.Value, current);

@@ -15,6 +15,8 @@ namespace DistKit.Configuration.Http;
 /// </summary>
 public sealed partial class ConfigNodeClient
 {
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(45);
+
     private readonly HttpClient _http;
     private readonly Uri _node;
     private readonly string? _token;
@@ -162,7 +164,7 @@ public sealed partial class ConfigNodeClient
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream);
         string? data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await ReadLineAsync(reader, cancellationToken) is { } line)
         {
             if (line.Length == 0)
             {
@@ -181,6 +183,20 @@ public sealed partial class ConfigNodeClient
             {
                 data = line.AsSpan(5).TrimStart(' ').ToString();
             }
+        }
+    }
+
+    // The node sends a heartbeat every 15 s: three missed mean the connection is dead (a half-open
+    // TCP connection never says so itself), and the caller reconnects.
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken).AsTask().WaitAsync(IdleLimit, TimeProvider.System, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new ConfigNodeException(0, "unreachable", $"the watch stream was silent for {IdleLimit.TotalSeconds:0} s (no heartbeat)", e);
         }
     }
 

@@ -10,11 +10,14 @@ namespace DistKit.Configuration.Provider;
 /// atomically (a temporary file, flushed to disk, renamed over the old one) and checksummed, so a
 /// torn or edited file is detected and ignored rather than half-read.
 /// </summary>
-internal sealed class DiskCopy(string directory, string ns)
+internal sealed class DiskCopy(string directory, string ns, string? prefix)
 {
     private const string Magic = "distkit-config 1 sha256:";
 
-    public string Path { get; } = System.IO.Path.Combine(directory, ns.Replace('/', '~') + ".json");
+    // One file per namespace and key prefix: two providers of one namespace with different
+    // prefixes must not start from each other's copy.
+    public string Path { get; } = System.IO.Path.Combine(directory, ns.Replace('/', '~')
+        + (prefix is null ? "" : "@" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix)))[..16]) + ".json");
 
     public void Write(CachedNamespace state)
     {
@@ -76,7 +79,7 @@ internal sealed class DiskCopy(string directory, string ns)
         try
         {
             var state = JsonSerializer.Deserialize(payload, DiskCopyJson.Default.CachedNamespace);
-            return state is not null && state.Namespace == ns ? (state, null) : (null, "it holds another namespace");
+            return state is not null && state.Namespace == ns && state.Prefix == prefix ? (state, null) : (null, "it holds another namespace or key prefix");
         }
         catch (JsonException e)
         {
@@ -87,10 +90,11 @@ internal sealed class DiskCopy(string directory, string ns)
 
 /// <summary>What the disk copy holds: the namespace at one revision, and the schemas it was checked against.</summary>
 /// <param name="Namespace">The namespace.</param>
+/// <param name="Prefix">The key prefix loaded, or null for every key.</param>
 /// <param name="Revision">The revision the entries are at.</param>
 /// <param name="Entries">The live keys.</param>
 /// <param name="Schemas">The namespace's schemas by key (namespace's own under the empty key).</param>
-internal sealed record CachedNamespace(string Namespace, long Revision, IReadOnlyList<CachedEntry> Entries, IReadOnlyDictionary<string, string> Schemas);
+internal sealed record CachedNamespace(string Namespace, string? Prefix, long Revision, IReadOnlyList<CachedEntry> Entries, IReadOnlyDictionary<string, string> Schemas);
 
 /// <summary>One key in the disk copy.</summary>
 /// <param name="Key">The key.</param>

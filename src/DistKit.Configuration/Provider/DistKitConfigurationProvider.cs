@@ -47,7 +47,7 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _client = new ConfigNodeClient(_http, options.Node, options.Token);
-        _disk = options.CacheDirectory is { } directory ? new DiskCopy(directory, options.Namespace) : null;
+        _disk = options.CacheDirectory is { } directory ? new DiskCopy(directory, options.Namespace, options.Prefix) : null;
         _logger = options.Logger ?? NullLogger.Instance;
     }
 
@@ -93,8 +93,10 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
                 return;
             }
         }
-        catch (Exception e) when (e is ConfigNodeException { IsTransient: true } or OperationCanceledException or HttpRequestException)
+        catch (Exception e) when (e is ConfigNodeException or OperationCanceledException or HttpRequestException or System.Text.Json.JsonException or FormatException or IOException)
         {
+            // Whatever kept the node's answer from us (down, an error, an answer this build cannot
+            // read), the disk copy is what the app starts from.
             ConfigLog.ProviderUnreachable(_logger, _options.Node.ToString(), _options.Namespace, _disk is null ? "nothing (no disk copy configured)" : _disk.Path, e is OperationCanceledException ? $"no answer in {_options.StartupTimeout.TotalSeconds:0.#} s" : e.Message);
         }
 
@@ -153,8 +155,11 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
             {
                 return;
             }
-            catch (Exception e) when (e is ConfigNodeException or HttpRequestException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
             {
+                // Any failure (the node gone, an error answer, an event this build cannot read)
+                // means reconnect and resume: a watch that ended here would freeze the app's
+                // configuration with nothing to say so.
                 if (!told)
                 {
                     ConfigLog.ProviderUnreachable(_logger, _options.Node.ToString(), _options.Namespace, $"revision {Revision} ({Source})", e.Message);
@@ -231,7 +236,7 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
         {
             try
             {
-                _disk.Write(new CachedNamespace(_options.Namespace, revision, [.. _state.Values.OrderBy(e => e.Key, StringComparer.Ordinal)], _schemas));
+                _disk.Write(new CachedNamespace(_options.Namespace, _options.Prefix, revision, [.. _state.Values.OrderBy(e => e.Key, StringComparer.Ordinal)], _schemas));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -45,11 +45,15 @@ public sealed class ConfigWatch : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (!_started)
         {
-            _started = true;
-            if (Revision < 0)
+            // Started only once the first answer is in hand: a failed snapshot is tried again.
+            if (Revision < 0 || await AheadOfStoreAsync(cancellationToken))
             {
-                return [await SnapshotAsync(cancellationToken)];
+                var snapshot = await SnapshotAsync(cancellationToken);
+                _started = true;
+                return [snapshot];
             }
+
+            _started = true;
         }
 
         while (true)
@@ -87,6 +91,11 @@ public sealed class ConfigWatch : IAsyncDisposable
             await window.Replaced.WaitAsync(cancellationToken);
         }
     }
+
+    // A watcher resuming from beyond the store's newest revision holds what this store never had
+    // (the store was reset, or restored from an older backup): it starts over from a snapshot.
+    private async ValueTask<bool> AheadOfStoreAsync(CancellationToken cancellationToken) =>
+        Revision > (await _feed.WindowAsync(cancellationToken)).Head && Revision > await _store.RevisionAsync(cancellationToken);
 
     private async ValueTask<ConfigEvent> SnapshotAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using DistKit.Configuration.Diagnostics;
-using DistKit.Core;
 
 namespace DistKit.Configuration.Watching;
 
@@ -90,8 +89,11 @@ internal sealed class ReleaseFeed : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is EngineUnavailableException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
             {
+                // Whatever the store throws (an outage, a file error, a record that does not read),
+                // the feed keeps trying: were it to stop, every watcher of this process would wait
+                // forever with nothing to say why.
                 ConfigLog.FollowFailed(_telemetry.Logger, e.Message);
                 try
                 {

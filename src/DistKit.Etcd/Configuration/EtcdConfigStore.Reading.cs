@@ -72,17 +72,10 @@ public sealed partial class EtcdConfigStore
     public ValueTask<IReadOnlyList<string>> NamespacesAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<string>>(async () =>
         {
+            // Names only: reading every value to skip namespaces whose keys are all deleted would
+            // move the whole store; such a namespace is listed, and reads as empty.
             var names = new SortedSet<string>(StringComparer.Ordinal);
-            var (entriesFrom, entriesTo) = _keys.AllEntries;
-            foreach (var kv in (await _client.GetAsync(new RangeRequest { Key = entriesFrom, RangeEnd = entriesTo }, cancellationToken: cancellationToken)).Kvs)
-            {
-                if (Read(kv.Value, EtcdConfigJson.Default.EtcdEntry).Value is not null)
-                {
-                    names.Add(_keys.Split(kv.Key).Ns);
-                }
-            }
-
-            foreach (var (from, to) in new[] { _keys.AllDrafts, _keys.AllSchemas })
+            foreach (var (from, to) in new[] { _keys.AllEntries, _keys.AllDrafts, _keys.AllSchemas })
             {
                 foreach (var kv in (await _client.GetAsync(new RangeRequest { Key = from, RangeEnd = to, KeysOnly = true }, cancellationToken: cancellationToken)).Kvs)
                 {

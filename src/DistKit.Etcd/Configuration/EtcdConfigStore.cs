@@ -29,6 +29,7 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
 {
     private const int Rounds = 64;
     private const int MaxTxnOps = 128;
+    private const long MaxReleaseBytes = 1_400_000;
 
     private readonly GrpcChannel _channel;
     private readonly EtcdClient _client;
@@ -42,6 +43,8 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
         _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
             ThrowOperationCanceledOnCancellation = true,
+            // A page of releases, or a namespace's history, can pass gRPC's default 4 MiB answer.
+            MaxReceiveMessageSize = 256 * 1024 * 1024,
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
             MaxReconnectBackoff = TimeSpan.FromSeconds(1),
         });
@@ -122,6 +125,14 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
         {
             throw new ArgumentException(
                 $"a release on etcd writes 2 keys per change, 3 of its own and deletes its drafts, at most {MaxTxnOps} in all (etcd's default --max-txn-ops): {release.Changes.Count} changes are too many; publish them in parts",
+                nameof(release));
+        }
+
+        var bytes = release.Changes.Sum(c => 3L * System.Text.Encoding.UTF8.GetByteCount(c.Value ?? ""));
+        if (bytes > MaxReleaseBytes)
+        {
+            throw new ArgumentException(
+                $"a release on etcd writes each value three times (entry, history, release) in one request of at most 1.5 MiB (etcd's default --max-request-bytes): {bytes / 3} bytes of values are too many",
                 nameof(release));
         }
 

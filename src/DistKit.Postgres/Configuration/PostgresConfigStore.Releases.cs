@@ -58,9 +58,8 @@ public sealed partial class PostgresConfigStore
             ArgumentNullException.ThrowIfNull(change);
             var staged = time.ToUnixTimeMilliseconds();
             await using var command = dataSource.CreateCommand("""
-                WITH next AS (UPDATE distkit_config_meta SET draft_sequence = draft_sequence + 1 RETURNING draft_sequence)
                 INSERT INTO distkit_config_drafts (ns, key, type, value, expected, author, sequence, staged)
-                SELECT $1, $2, $3, $4, $5, $6, draft_sequence, $7 FROM next
+                VALUES ($1, $2, $3, $4, $5, $6, nextval('distkit_config_draft_sequence'), $7)
                 ON CONFLICT (ns, key) DO UPDATE SET type = excluded.type, value = excluded.value, expected = excluded.expected,
                   author = excluded.author, sequence = excluded.sequence, staged = excluded.staged
                 RETURNING sequence

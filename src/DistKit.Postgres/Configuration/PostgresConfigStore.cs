@@ -19,8 +19,8 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
     public const string Channel = "distkit_config";
 
     private const string CreateSchema = """
-        CREATE TABLE IF NOT EXISTS distkit_config_meta (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, draft_sequence bigint NOT NULL);
-        INSERT INTO distkit_config_meta VALUES (1, 0, 0) ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS distkit_config_meta (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL);
+        INSERT INTO distkit_config_meta VALUES (1, 0) ON CONFLICT DO NOTHING;
         CREATE TABLE IF NOT EXISTS distkit_config_entries (
           ns text NOT NULL, key text NOT NULL, type int NOT NULL, value text, version bigint NOT NULL, revision bigint NOT NULL,
           author text NOT NULL, updated bigint NOT NULL, PRIMARY KEY (ns, key));
@@ -35,6 +35,7 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
         CREATE TABLE IF NOT EXISTS distkit_config_drafts (
           ns text NOT NULL, key text NOT NULL, type int NOT NULL, value text, expected bigint, author text NOT NULL,
           sequence bigint NOT NULL, staged bigint NOT NULL, PRIMARY KEY (ns, key));
+        CREATE SEQUENCE IF NOT EXISTS distkit_config_draft_sequence;
         CREATE TABLE IF NOT EXISTS distkit_config_schemas (ns text NOT NULL, key text NOT NULL, schema text NOT NULL, PRIMARY KEY (ns, key));
         """;
 
@@ -183,7 +184,7 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
         RunAsync<IReadOnlyList<string>>(async () =>
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT ns FROM distkit_config_entries WHERE value IS NOT NULL UNION SELECT ns FROM distkit_config_drafts UNION SELECT ns FROM distkit_config_schemas ORDER BY 1");
+                "SELECT ns FROM distkit_config_entries WHERE value IS NOT NULL UNION SELECT ns FROM distkit_config_drafts UNION SELECT ns FROM distkit_config_schemas ORDER BY 1 COLLATE \"C\"");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var names = new List<string>();
             while (await reader.ReadAsync(cancellationToken))

@@ -31,7 +31,7 @@ internal static partial class ConfigEndpoints
     /// </summary>
     private static async Task WatchAsync(
         string? ns, string? prefix, string? from, string? wait, string? client, string? host, string? labels,
-        IConfigCenter center, TimeProvider time, HttpContext context)
+        IConfigCenter center, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext context)
     {
         var space = Readable(context, ns);
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
@@ -41,20 +41,22 @@ internal static partial class ConfigEndpoints
         var streaming = context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
         var waitFor = streaming ? Heartbeat : WaitOf(wait);
         await using var watch = center.Watch(space, prefix, fromRevision, who);
+        // A node shutting down ends its streams and polls at once instead of waiting out its
+        // shutdown timeout; the clients reconnect (to another node) from their last revision.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         if (streaming)
         {
-            await StreamAsync(watch, time, context);
+            await StreamAsync(watch, time, context, ended.Token);
         }
         else
         {
-            await PollAsync(watch, waitFor, time, context);
+            await PollAsync(watch, waitFor, time, context, ended.Token);
         }
     }
 
-    private static async Task StreamAsync(ConfigWatch watch, TimeProvider time, HttpContext context)
+    private static async Task StreamAsync(ConfigWatch watch, TimeProvider time, HttpContext context, CancellationToken aborted)
     {
         var response = context.Response;
-        var aborted = context.RequestAborted;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
@@ -65,11 +67,18 @@ internal static partial class ConfigEndpoints
         {
             while (true)
             {
-                if (await Task.WhenAny(next, Task.Delay(Heartbeat, time, aborted)) != next)
+                using (var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted))
                 {
-                    await response.Body.WriteAsync(Ping, aborted);
-                    await response.Body.FlushAsync(aborted);
-                    continue;
+                    var quiet = Task.Delay(Heartbeat, time, beat.Token);
+                    var first = await Task.WhenAny(next, quiet);
+                    // The timer of a beat not needed is stopped, not left to run out.
+                    await beat.CancelAsync();
+                    if (first != next)
+                    {
+                        await response.Body.WriteAsync(Ping, aborted);
+                        await response.Body.FlushAsync(aborted);
+                        continue;
+                    }
                 }
 
                 foreach (var e in await next)
@@ -87,8 +96,9 @@ internal static partial class ConfigEndpoints
         }
         catch (EngineUnavailableException)
         {
-            // The stream has started, so no 503 can be sent; ending it makes the client reconnect
-            // from its last event id, and the node answers 503 until the store is back.
+            // The stream has started (200 and its headers are sent), so no 503 can be: ending it
+            // makes the client reconnect from its last event id, and a reconnect that needs the
+            // store answers 503 until the store is back.
         }
         finally
         {
@@ -96,16 +106,16 @@ internal static partial class ConfigEndpoints
         }
     }
 
-    private static async Task PollAsync(ConfigWatch watch, TimeSpan wait, TimeProvider time, HttpContext context)
+    private static async Task PollAsync(ConfigWatch watch, TimeSpan wait, TimeProvider time, HttpContext context, CancellationToken aborted)
     {
         using var timeout = new CancellationTokenSource(wait, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, aborted);
         IReadOnlyList<ConfigEvent> events;
         try
         {
             events = await watch.NextAsync(linked.Token);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             events = [];
         }

@@ -15,7 +15,7 @@ public sealed partial class SqliteConfigStore
             await using var command = connection.Command(transaction,
                 "SELECT revision, ns, kind, author, message, time FROM config_releases WHERE revision > $rev AND ($ns IS NULL OR ns = $ns) ORDER BY revision LIMIT $limit",
                 ("$rev", revision), ("$ns", ns), ("$limit", limit));
-            return await WithChangesAsync(connection, transaction, command, cancellationToken);
+            return await WithChangesAsync(connection, transaction, command, ns, cancellationToken);
         });
 
     /// <inheritdoc />
@@ -27,11 +27,11 @@ public sealed partial class SqliteConfigStore
             await using var command = connection.Command(transaction,
                 "SELECT revision, ns, kind, author, message, time FROM config_releases WHERE ns = $ns AND ($before IS NULL OR revision < $before) ORDER BY revision DESC LIMIT $limit",
                 ("$ns", ns), ("$before", beforeRevision), ("$limit", limit));
-            return await WithChangesAsync(connection, transaction, command, cancellationToken);
+            return await WithChangesAsync(connection, transaction, command, ns, cancellationToken);
         });
 
     // The releases the command selects, each with the versions it wrote, in the command's order.
-    private static async Task<IReadOnlyList<ConfigRelease>> WithChangesAsync(SqliteConnection connection, SqliteTransaction transaction, SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ConfigRelease>> WithChangesAsync(SqliteConnection connection, SqliteTransaction transaction, SqliteCommand command, string? ns, CancellationToken cancellationToken)
     {
         var heads = new List<(long Revision, string Ns, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -50,8 +50,8 @@ public sealed partial class SqliteConfigStore
 
         var changes = heads.ToDictionary(h => h.Revision, _ => new List<KeyVersion>());
         await using (var rows = connection.Command(transaction,
-            "SELECT ns, key, version, revision, type, value FROM config_history WHERE revision BETWEEN $low AND $high ORDER BY revision, key",
-            ("$low", heads.Min(h => h.Revision)), ("$high", heads.Max(h => h.Revision))))
+            "SELECT ns, key, version, revision, type, value FROM config_history WHERE revision BETWEEN $low AND $high AND ($ns IS NULL OR ns = $ns) ORDER BY revision, key",
+            ("$low", heads.Min(h => h.Revision)), ("$high", heads.Max(h => h.Revision)), ("$ns", ns)))
         await using (var reader = await rows.ExecuteReaderAsync(cancellationToken))
         {
             var byRevision = heads.ToDictionary(h => h.Revision);

@@ -22,6 +22,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
           ns TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, revision INTEGER NOT NULL, type INTEGER NOT NULL, value TEXT,
           PRIMARY KEY (ns, key, version)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS config_history_by_revision ON config_history (revision);
+        CREATE INDEX IF NOT EXISTS config_history_by_ns_revision ON config_history (ns, revision);
         CREATE TABLE IF NOT EXISTS config_releases (
           revision INTEGER PRIMARY KEY, ns TEXT NOT NULL, kind INTEGER NOT NULL, author TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS config_releases_by_ns ON config_releases (ns, revision);

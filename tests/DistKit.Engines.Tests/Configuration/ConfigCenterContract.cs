@@ -359,6 +359,21 @@ public abstract class ConfigCenterContract : IAsyncDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Watch_FromARevisionTheStoreNeverReached_StartsOverFromASnapshot()
+    {
+        var center = Center();
+        var ns = NewNamespace();
+        await center.PublishAsync(ns, [new ConfigChange("k", ConfigValueType.Text, "now")], "alice", null, TestContext.Current.CancellationToken);
+
+        // As a client whose disk copy came from a store since reset would resume.
+        await using var watch = center.Watch(ns, fromRevision: await Store.RevisionAsync(TestContext.Current.CancellationToken) + 1000);
+        var first = Assert.Single(await watch.NextAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(first.IsSnapshot);
+        Assert.Equal("now", first.Changes.Single().Value);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Watch_OnAPrefix_GetsOnlyThoseKeys()
     {
         var center = Center();
