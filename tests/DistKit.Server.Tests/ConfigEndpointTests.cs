@@ -122,6 +122,10 @@ public sealed class ConfigEndpointTests
         var client = Assert.Single(clients.GetProperty("clients").EnumerateArray());
         Assert.Equal("test-1", client.GetProperty("client").GetString());
         Assert.Equal("eu", client.GetProperty("labels").GetProperty("zone").GetString());
+        var summary = Assert.Single(clients.GetProperty("namespaces").EnumerateArray());
+        Assert.Equal(published.GetProperty("revision").GetInt64(), summary.GetProperty("revision").GetInt64());
+        Assert.Equal(0, summary.GetProperty("behind").GetInt32());
+        Assert.True(summary.GetProperty("reached_all_ms").GetDouble() >= 0);
     }
 
     [Fact(Timeout = 60_000)]

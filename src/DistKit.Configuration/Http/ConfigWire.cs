@@ -182,7 +182,17 @@ public sealed record ClientView(string Client, string Host, IReadOnlyDictionary<
 
 /// <summary>The answer of <c>GET /v1/config/clients</c>.</summary>
 /// <param name="Clients">By namespace, then client id.</param>
-public sealed record ClientList(IReadOnlyList<ClientView> Clients);
+/// <param name="Namespaces">For each namespace watched here, how its newest release reached the watchers.</param>
+public sealed record ClientList(IReadOnlyList<ClientView> Clients, IReadOnlyList<NamespaceClients> Namespaces);
+
+/// <summary>How a namespace's newest release reached the watchers connected to this node.</summary>
+/// <param name="Ns">The namespace.</param>
+/// <param name="Revision">Its newest release.</param>
+/// <param name="Published">When that release was published.</param>
+/// <param name="Clients">Watchers of it connected here.</param>
+/// <param name="Behind">Watchers not yet sent it.</param>
+/// <param name="ReachedAllMs">From its publish to the last watcher being sent it; null while one is behind (or connected after it).</param>
+public sealed record NamespaceClients(string Ns, long Revision, DateTimeOffset Published, int Clients, int Behind, double? ReachedAllMs);
 
 /// <summary>Body of <c>POST /v1/config/tokens</c>.</summary>
 /// <param name="Name">The token's name (a key: letters, digits, <c>. _ - : /</c>).</param>

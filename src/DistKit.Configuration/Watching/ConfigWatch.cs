@@ -12,11 +12,18 @@ public sealed class ConfigWatch : IAsyncDisposable
     private readonly ReleaseFeed _feed;
     private readonly ConfigOptions _options;
     private readonly Action<ConfigWatch>? _ended;
+    private readonly TimeProvider _time;
+    private readonly Diagnostics.ConfigTelemetry? _telemetry;
+    private readonly Lock _gate = new();
+    private readonly Queue<(long Revision, DateTimeOffset At)> _delivered = new();
     private bool _started;
     private int _disposed;
 
-    internal ConfigWatch(IConfigStore store, ReleaseFeed feed, ConfigOptions options, string ns, string? prefix, long? from, WatcherInfo who, Action<ConfigWatch>? ended)
+    internal ConfigWatch(IConfigStore store, ReleaseFeed feed, ConfigOptions options, string ns, string? prefix, long? from, WatcherInfo who, Action<ConfigWatch>? ended,
+        TimeProvider? time = null, Diagnostics.ConfigTelemetry? telemetry = null)
     {
+        _time = time ?? TimeProvider.System;
+        _telemetry = telemetry;
         _store = store;
         _feed = feed;
         _options = options;
@@ -50,7 +57,7 @@ public sealed class ConfigWatch : IAsyncDisposable
             {
                 var snapshot = await SnapshotAsync(cancellationToken);
                 _started = true;
-                return [snapshot];
+                return Delivered([snapshot]);
             }
 
             _started = true;
@@ -66,7 +73,7 @@ public sealed class ConfigWatch : IAsyncDisposable
                 var missed = await _store.ReleasesAfterAsync(Revision, Namespace, _options.ReplayLimit + 1, cancellationToken);
                 if (missed.Count > _options.ReplayLimit)
                 {
-                    return [await SnapshotAsync(cancellationToken)];
+                    return Delivered([await SnapshotAsync(cancellationToken)]);
                 }
 
                 var replayed = Events(missed);
@@ -75,7 +82,7 @@ public sealed class ConfigWatch : IAsyncDisposable
                 Revision = Math.Max(Math.Max(Revision, window.Head), missed.Count > 0 ? missed[^1].Revision : 0);
                 if (replayed.Count > 0)
                 {
-                    return replayed;
+                    return Delivered(replayed);
                 }
 
                 continue;
@@ -85,7 +92,7 @@ public sealed class ConfigWatch : IAsyncDisposable
             Revision = Math.Max(Revision, window.Head);
             if (fresh.Count > 0)
             {
-                return fresh;
+                return Delivered(fresh);
             }
 
             await window.Replaced.WaitAsync(cancellationToken);
@@ -96,6 +103,46 @@ public sealed class ConfigWatch : IAsyncDisposable
     // (the store was reset, or restored from an older backup): it starts over from a snapshot.
     private async ValueTask<bool> AheadOfStoreAsync(CancellationToken cancellationToken) =>
         Revision > (await _feed.WindowAsync(cancellationToken)).Head && Revision > await _store.RevisionAsync(cancellationToken);
+
+    /// <summary>When this watcher was handed revision <paramref name="revision"/> or a later one (of its last 32 hand-overs), or null.</summary>
+    public DateTimeOffset? DeliveredAt(long revision)
+    {
+        lock (_gate)
+        {
+            foreach (var (at, when) in _delivered)
+            {
+                if (at >= revision)
+                {
+                    return when;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private List<ConfigEvent> Delivered(List<ConfigEvent> events)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            _delivered.Enqueue((events[^1].Revision, now));
+            while (_delivered.Count > 32)
+            {
+                _delivered.Dequeue();
+            }
+        }
+
+        foreach (var e in events)
+        {
+            if (e.Release is { } release && _telemetry is not null)
+            {
+                _telemetry.Propagated(now - release.Time);
+            }
+        }
+
+        return events;
+    }
 
     private async ValueTask<ConfigEvent> SnapshotAsync(CancellationToken cancellationToken)
     {

@@ -177,17 +177,30 @@ internal static partial class ConfigEndpoints
     {
         var token = NodeAccess.Token(context);
         var watches = center.Watches.Where(w => (ns is null || w.Namespace == ns) && (token is null || token.Allows(w.Namespace, ConfigScope.Read))).ToList();
-        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        var newest = new Dictionary<string, ConfigRelease?>(StringComparer.Ordinal);
         foreach (var space in watches.Select(w => w.Namespace).Distinct(StringComparer.Ordinal))
         {
             var releases = await center.ReleasesAsync(space, 1, cancellationToken: context.RequestAborted);
-            newest[space] = releases.Count == 0 ? 0 : releases[0].Revision;
+            newest[space] = releases.Count == 0 ? null : releases[0];
         }
 
         var clients = watches
-            .Select(w => new ClientView(w.Who.Client, w.Who.Host, w.Who.Labels, w.Namespace, w.Prefix, w.Revision, w.Revision < newest[w.Namespace], w.Who.Connected))
+            .Select(w => new ClientView(w.Who.Client, w.Who.Host, w.Who.Labels, w.Namespace, w.Prefix, w.Revision, w.Revision < (newest[w.Namespace]?.Revision ?? 0), w.Who.Connected))
             .OrderBy(c => c.Ns, StringComparer.Ordinal).ThenBy(c => c.Client, StringComparer.Ordinal)
             .ToList();
-        return TypedResults.Json(new ClientList(clients), ConfigJsonContext.Default.ClientList);
+        // The monitoring point: how long the namespace's newest release took to reach every
+        // watcher connected here (null while one has not had it).
+        var namespaces = newest.Where(n => n.Value is not null).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n =>
+        {
+            var release = n.Value!;
+            var mine = watches.Where(w => w.Namespace == n.Key).ToList();
+            var reached = mine.Select(w => w.DeliveredAt(release.Revision)).ToList();
+            var behind = mine.Count(w => w.Revision < release.Revision);
+            double? reachedAllMs = behind == 0 && reached.All(r => r is not null) && reached.Count > 0
+                ? Math.Max(0, (reached.Max()!.Value - release.Time).TotalMilliseconds)
+                : null;
+            return new NamespaceClients(n.Key, release.Revision, release.Time, mine.Count, behind, reachedAllMs is { } ms ? Math.Round(ms, 1) : null);
+        }).ToList();
+        return TypedResults.Json(new ClientList(clients, namespaces), ConfigJsonContext.Default.ClientList);
     }
 }
