@@ -88,7 +88,7 @@ public sealed partial class ConfigCenter
             throw new ArgumentOutOfRangeException(nameof(fromRevision), fromRevision, "a revision is 0 or more");
         }
 
-        var watch = new ConfigWatch(_store, _feed, _options, ns, prefix, fromRevision, who ?? WatcherInfo.Anonymous(_time.GetUtcNow()), Ended, _time, _telemetry);
+        var watch = new ConfigWatch(_store, _feed, _options, ns, prefix, fromRevision, who ?? WatcherInfo.Anonymous(_time.GetUtcNow()), Ended, _time, _telemetry, SawGray);
         _watches.TryAdd(watch, 0);
         _telemetry.WatcherChanged(1);
         return watch;

@@ -7,6 +7,7 @@ namespace DistKit.Configuration;
 /// <param name="Author">Who published it.</param>
 /// <param name="Message">Why.</param>
 /// <param name="Time">When.</param>
-/// <param name="Changes">The versions it wrote, in key order.</param>
+/// <param name="Changes">The versions it wrote, in key order (for a gray release and its end, the values it sends, with version 0).</param>
+/// <param name="Target">For a gray release, the clients it reaches.</param>
 public sealed record ConfigRelease(
-    long Revision, string Namespace, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time, IReadOnlyList<KeyVersion> Changes);
+    long Revision, string Namespace, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time, IReadOnlyList<KeyVersion> Changes, GrayTarget? Target = null);

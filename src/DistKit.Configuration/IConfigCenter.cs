@@ -74,9 +74,33 @@ public interface IConfigCenter
     /// </summary>
     ConfigWatch Watch(string ns, string? prefix = null, long? fromRevision = null, WatcherInfo? who = null);
 
+    /// <summary>
+    /// Starts a gray release: <paramref name="changes"/> reach only the clients <paramref name="target"/>
+    /// matches, on top of the namespace's values, until promoted or abandoned. One per namespace at a time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The namespace has a gray release already.</exception>
+    ValueTask<ConfigRelease> StartGrayAsync(string ns, IReadOnlyList<ConfigChange> changes, GrayTarget target, string author, string? message = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes the gray release's values to everyone (a release of kind promote), which ends it.</summary>
+    ValueTask<ConfigRelease> PromoteGrayAsync(string ns, string author, string? message = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the gray release: the clients that had it get the namespace's own values back.</summary>
+    ValueTask<ConfigRelease> AbandonGrayAsync(string ns, string author, string? message = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The namespace's gray release in progress, or null.</summary>
+    ValueTask<ConfigRelease?> GrayAsync(string ns, CancellationToken cancellationToken = default);
+
+    /// <summary>The clients the gray release at <paramref name="revision"/> reached through this process (of its 64 most recent grays), first first.</summary>
+    IReadOnlyList<GraySighting> GraySeen(long revision);
+
     /// <summary>The watches open in this process now.</summary>
     IReadOnlyList<ConfigWatch> Watches { get; }
 }
+
+/// <summary>A client a gray release reached, and when.</summary>
+/// <param name="Who">The client, as it described itself.</param>
+/// <param name="At">When it was handed the gray release.</param>
+public sealed record GraySighting(WatcherInfo Who, DateTimeOffset At);
 
 /// <summary>Two versions of a key and the lines between them.</summary>
 /// <param name="From">The older side.</param>

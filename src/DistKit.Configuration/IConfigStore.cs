@@ -48,6 +48,9 @@ public interface IConfigStore
     /// <summary>The namespace's releases, newest first, at most <paramref name="limit"/>, below <paramref name="beforeRevision"/> when given.</summary>
     ValueTask<IReadOnlyList<ConfigRelease>> ReleasesAsync(string ns, int limit, long? beforeRevision = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The namespace's newest release at or before <paramref name="revision"/> that starts or ends a gray release (gray, gray end, promote), or null.</summary>
+    ValueTask<ConfigRelease?> GrayAtAsync(string ns, long revision, CancellationToken cancellationToken = default);
+
     /// <summary>The newest revision published (0 when none).</summary>
     ValueTask<long> RevisionAsync(CancellationToken cancellationToken = default);
 

@@ -15,7 +15,10 @@ public sealed record ReleaseRequest
     /// <summary>Why (may be empty).</summary>
     public string Message { get; init; } = "";
 
-    /// <summary>Publish or rollback.</summary>
+    /// <summary>
+    /// Publish, rollback or promote write keys; a gray release and its end (<see cref="ReleaseKinds.WritesKeys"/> false) are
+    /// recorded with their changes and target only, touching no key, version or compare-and-set.
+    /// </summary>
     public ReleaseKind Kind { get; init; } = ReleaseKind.Publish;
 
     /// <summary>
@@ -26,6 +29,9 @@ public sealed record ReleaseRequest
 
     /// <summary>When set, the namespace's drafts staged at or before this draft sequence are removed with the release.</summary>
     public long? ConsumesDraftsUpTo { get; init; }
+
+    /// <summary>For a gray release, the clients it reaches.</summary>
+    public GrayTarget? Target { get; init; }
 
     /// <summary>The time the release is stamped with.</summary>
     public required DateTimeOffset Time { get; init; }

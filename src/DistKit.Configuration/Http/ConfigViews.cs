@@ -30,7 +30,7 @@ public static class ConfigViews
     public static ReleaseView Of(ConfigRelease r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new(r.Revision, r.Namespace, Kind(r.Kind), false, r.Author, r.Message, r.Time, [.. r.Changes.Select(Change)]);
+        return new(r.Revision, r.Namespace, r.Kind.ToWire(), false, r.Author, r.Message, r.Time, [.. r.Changes.Select(Change)], Target(r.Target));
     }
 
     /// <summary>A watch event as the API shows it.</summary>
@@ -38,7 +38,7 @@ public static class ConfigViews
     {
         ArgumentNullException.ThrowIfNull(e);
         return e.Release is { } release && !e.IsSnapshot
-            ? new(e.Revision, e.Namespace, Kind(release.Kind), false, release.Author, release.Message, release.Time, [.. e.Changes.Select(Change)])
+            ? new(e.Revision, e.Namespace, release.Kind.ToWire(), false, release.Author, release.Message, release.Time, [.. e.Changes.Select(Change)], Target(release.Target))
             : new(e.Revision, e.Namespace, "snapshot", true, null, null, null, [.. e.Changes.Select(Change)]);
     }
 
@@ -75,7 +75,8 @@ public static class ConfigViews
         return view.Snapshot
             ? new ConfigEvent(view.Revision, view.Ns, true, changes, null)
             : new ConfigEvent(view.Revision, view.Ns, false, changes,
-                new ConfigRelease(view.Revision, view.Ns, view.Kind == "rollback" ? ReleaseKind.Rollback : ReleaseKind.Publish, author, message, time, changes));
+                new ConfigRelease(view.Revision, view.Ns, ReleaseKinds.FromWire(view.Kind), author, message, time, changes,
+                    view.Target is { } target ? new GrayTarget(target.Labels ?? new Dictionary<string, string>(), target.Percent) : null));
     }
 
     /// <summary>A schema's text as a JSON element for the API.</summary>
@@ -88,5 +89,5 @@ public static class ConfigViews
     private static ConfigValueType TypeOf(string type) =>
         ConfigValueTypes.TryParse(type, out var parsed) ? parsed : throw new FormatException($"'{type}' is not a value type the node should send");
 
-    private static string Kind(ReleaseKind kind) => kind == ReleaseKind.Rollback ? "rollback" : "publish";
+    private static GrayTargetView? Target(GrayTarget? target) => target is null ? null : new(target.Labels, target.Percent);
 }

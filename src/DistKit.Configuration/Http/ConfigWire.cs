@@ -39,13 +39,47 @@ public sealed record ChangeView(string Key, string Type, string? Value, long Ver
 /// <summary>A release, or a watch event.</summary>
 /// <param name="Revision">The store revision.</param>
 /// <param name="Ns">The namespace.</param>
-/// <param name="Kind">publish, rollback, or snapshot (a watch's full view).</param>
+/// <param name="Kind">publish, rollback, gray, gray_end, promote, or snapshot (a watch's full view).</param>
 /// <param name="Snapshot">True when <paramref name="Changes"/> is every live key and replaces all a watcher held.</param>
 /// <param name="Author">Who published it.</param>
 /// <param name="Message">Why.</param>
 /// <param name="Time">When.</param>
-/// <param name="Changes">What it wrote, in key order.</param>
-public sealed record ReleaseView(long Revision, string Ns, string Kind, bool Snapshot, string? Author, string? Message, DateTimeOffset? Time, IReadOnlyList<ChangeView> Changes);
+/// <param name="Changes">What it wrote, in key order (a gray release's values, and its end's, have version 0: they are no key's version).</param>
+/// <param name="Target">For a gray release, the clients it reaches.</param>
+public sealed record ReleaseView(long Revision, string Ns, string Kind, bool Snapshot, string? Author, string? Message, DateTimeOffset? Time, IReadOnlyList<ChangeView> Changes, GrayTargetView? Target = null);
+
+/// <summary>Which clients a gray release reaches.</summary>
+/// <param name="Labels">Labels a client must all have.</param>
+/// <param name="Percent">The share of client ids (stable hash), 1 to 100, or null.</param>
+public sealed record GrayTargetView(IReadOnlyDictionary<string, string>? Labels, int? Percent);
+
+/// <summary>Body of <c>POST /v1/config/gray</c>.</summary>
+/// <param name="Ns">The namespace.</param>
+/// <param name="Changes">The gray values.</param>
+/// <param name="Labels">Labels a client must all have.</param>
+/// <param name="Percent">The share of client ids, 1 to 100.</param>
+/// <param name="Message">Why.</param>
+/// <param name="Author">Who.</param>
+public sealed record GrayBody(string? Ns, IReadOnlyList<ChangeBody>? Changes, IReadOnlyDictionary<string, string>? Labels, int? Percent, string? Message, string? Author);
+
+/// <summary>Body of <c>POST /v1/config/gray/promote</c> and <c>/abandon</c>.</summary>
+/// <param name="Ns">The namespace.</param>
+/// <param name="Message">Why.</param>
+/// <param name="Author">Who.</param>
+public sealed record GrayEndBody(string? Ns, string? Message, string? Author);
+
+/// <summary>The answer of <c>GET /v1/config/gray</c>.</summary>
+/// <param name="Ns">The namespace.</param>
+/// <param name="Gray">The gray release in progress, or null.</param>
+/// <param name="SeenBy">The clients it reached through this node.</param>
+public sealed record GrayStatus(string Ns, ReleaseView? Gray, IReadOnlyList<GraySeenView> SeenBy);
+
+/// <summary>A client a gray release reached.</summary>
+/// <param name="Client">Its id.</param>
+/// <param name="Host">Its host.</param>
+/// <param name="Labels">Its labels.</param>
+/// <param name="At">When it was handed the gray release.</param>
+public sealed record GraySeenView(string Client, string Host, IReadOnlyDictionary<string, string> Labels, DateTimeOffset At);
 
 /// <summary>The answer of <c>GET /v1/config/releases</c>.</summary>
 /// <param name="Releases">Newest first.</param>
@@ -164,6 +198,9 @@ public sealed record WatchBatch(long Revision, IReadOnlyList<ReleaseView> Events
 [JsonSerializable(typeof(WatchBatch))]
 [JsonSerializable(typeof(ClientList))]
 [JsonSerializable(typeof(TokenBody))]
+[JsonSerializable(typeof(GrayBody))]
+[JsonSerializable(typeof(GrayEndBody))]
+[JsonSerializable(typeof(GrayStatus))]
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(TokenList))]
 [JsonSerializable(typeof(string))]

@@ -16,12 +16,18 @@ public sealed class ConfigWatch : IAsyncDisposable
     private readonly Diagnostics.ConfigTelemetry? _telemetry;
     private readonly Lock _gate = new();
     private readonly Queue<(long Revision, DateTimeOffset At)> _delivered = new();
+    private readonly Action<ConfigWatch, ConfigRelease>? _sawGray;
+
+    // The gray release this watcher is in, as of Revision: its keys keep the gray's values until
+    // it is promoted or abandoned.
+    private ConfigRelease? _gray;
     private bool _started;
     private int _disposed;
 
     internal ConfigWatch(IConfigStore store, ReleaseFeed feed, ConfigOptions options, string ns, string? prefix, long? from, WatcherInfo who, Action<ConfigWatch>? ended,
-        TimeProvider? time = null, Diagnostics.ConfigTelemetry? telemetry = null)
+        TimeProvider? time = null, Diagnostics.ConfigTelemetry? telemetry = null, Action<ConfigWatch, ConfigRelease>? sawGray = null)
     {
+        _sawGray = sawGray;
         _time = time ?? TimeProvider.System;
         _telemetry = telemetry;
         _store = store;
@@ -60,6 +66,7 @@ public sealed class ConfigWatch : IAsyncDisposable
                 return Delivered([snapshot]);
             }
 
+            _gray = Matched(await _store.GrayAtAsync(Namespace, Revision, cancellationToken));
             _started = true;
         }
 
@@ -147,9 +154,35 @@ public sealed class ConfigWatch : IAsyncDisposable
     private async ValueTask<ConfigEvent> SnapshotAsync(CancellationToken cancellationToken)
     {
         var snapshot = await _store.ReadAsync(Namespace, Prefix, cancellationToken);
+        // A gray release this watcher is in, made at or before the snapshot, is laid over it; one
+        // made after comes as an event.
+        _gray = Matched(await _store.GrayAtAsync(Namespace, snapshot.Revision, cancellationToken));
         Revision = snapshot.Revision;
-        return ConfigEvent.Of(snapshot);
+        var view = ConfigEvent.Of(snapshot);
+        if (_gray is not { } gray)
+        {
+            return view;
+        }
+
+        _sawGray?.Invoke(this, gray);
+        var keys = view.Changes.ToDictionary(c => c.Key, StringComparer.Ordinal);
+        foreach (var change in gray.Changes.Where(c => Prefix is null || c.Key.StartsWith(Prefix, StringComparison.Ordinal)))
+        {
+            if (change.Value is null)
+            {
+                keys.Remove(change.Key);
+            }
+            else
+            {
+                keys[change.Key] = change;
+            }
+        }
+
+        return view with { Changes = [.. keys.Values.OrderBy(c => c.Key, StringComparer.Ordinal)] };
     }
+
+    /// <summary>The gray release this watcher is in, or null.</summary>
+    public ConfigRelease? Gray => _gray;
 
     private List<ConfigEvent> Events(IReadOnlyList<ConfigRelease> releases)
     {
@@ -161,7 +194,45 @@ public sealed class ConfigWatch : IAsyncDisposable
                 continue;
             }
 
-            var changes = Prefix is null ? release.Changes : [.. release.Changes.Where(c => c.Key.StartsWith(Prefix, StringComparison.Ordinal))];
+            IReadOnlyList<KeyVersion> changes;
+            switch (release.Kind)
+            {
+                case ReleaseKind.Gray:
+                    if (Matched(release) is null)
+                    {
+                        continue;
+                    }
+
+                    _gray = release;
+                    _sawGray?.Invoke(this, release);
+                    changes = release.Changes;
+                    break;
+                case ReleaseKind.GrayEnd:
+                    if (_gray is null)
+                    {
+                        continue; // never in it: nothing to take back
+                    }
+
+                    _gray = null;
+                    changes = release.Changes;
+                    break;
+                case ReleaseKind.Promote:
+                    _gray = null;
+                    changes = release.Changes;
+                    break;
+                default:
+                    // In a gray release, its keys keep the gray's values over the namespace's.
+                    changes = _gray is { } gray
+                        ? [.. release.Changes.Where(c => !gray.Changes.Any(g => g.Key == c.Key))]
+                        : release.Changes;
+                    break;
+            }
+
+            if (Prefix is not null)
+            {
+                changes = [.. changes.Where(c => c.Key.StartsWith(Prefix, StringComparison.Ordinal))];
+            }
+
             if (changes.Count > 0)
             {
                 events.Add(new ConfigEvent(release.Revision, release.Namespace, false, changes, release));
@@ -170,6 +241,9 @@ public sealed class ConfigWatch : IAsyncDisposable
 
         return events;
     }
+
+    private ConfigRelease? Matched(ConfigRelease? release) =>
+        release is { Kind: ReleaseKind.Gray, Target: { } target } && target.Matches(Namespace, Who.Client, Who.Labels) ? release : null;
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

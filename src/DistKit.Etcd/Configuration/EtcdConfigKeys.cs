@@ -39,6 +39,12 @@ internal sealed class EtcdConfigKeys(string prefix)
         ? (Utf8($"{prefix}n/{ns}\0"), Utf8($"{prefix}n/{ns}\0{Number(before)}"))
         : Range($"{prefix}n/{ns}\0");
 
+    public ByteString GrayRelease(string ns, long revision) => Utf8($"{prefix}g/{ns}\0{Number(revision)}");
+
+    public (ByteString From, ByteString To) GrayReleasesUpTo(string ns, long revision) => revision == long.MaxValue
+        ? Range($"{prefix}g/{ns}\0")
+        : (Utf8($"{prefix}g/{ns}\0"), Utf8($"{prefix}g/{ns}\0{Number(revision + 1)}"));
+
     public ByteString Draft(string ns, string key) => Utf8($"{prefix}d/{ns}\0{key}");
 
     public (ByteString From, ByteString To) Drafts(string ns) => Range($"{prefix}d/{ns}\0");

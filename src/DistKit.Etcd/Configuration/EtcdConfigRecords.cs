@@ -10,7 +10,7 @@ internal sealed record EtcdEntry(ConfigValueType Type, string? Value, long Versi
 internal sealed record EtcdVersion(ConfigValueType Type, string? Value, long Revision, string Author, string Message, long Time);
 
 /// <summary>A release under <c>r/</c> (and <c>n/</c> by namespace), with the versions it wrote.</summary>
-internal sealed record EtcdRelease(string Ns, ReleaseKind Kind, string Author, string Message, long Time, IReadOnlyList<EtcdChange> Changes);
+internal sealed record EtcdRelease(string Ns, ReleaseKind Kind, string Author, string Message, long Time, IReadOnlyList<EtcdChange> Changes, string? Target = null);
 
 /// <summary>One version a release wrote.</summary>
 internal sealed record EtcdChange(string Key, long Version, ConfigValueType Type, string? Value);

@@ -69,6 +69,18 @@ public sealed partial class EtcdConfigStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<ConfigRelease?> GrayAtAsync(string ns, long revision, CancellationToken cancellationToken = default) =>
+        RunAsync(async () =>
+        {
+            var (from, to) = _keys.GrayReleasesUpTo(ns, revision);
+            var kv = (await _client.GetAsync(new RangeRequest
+            {
+                Key = from, RangeEnd = to, Limit = 1, SortTarget = RangeRequest.Types.SortTarget.Key, SortOrder = RangeRequest.Types.SortOrder.Descend,
+            }, cancellationToken: cancellationToken)).Kvs.FirstOrDefault();
+            return kv is null ? null : ToRelease(kv.Key, kv.Value);
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> NamespacesAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<string>>(async () =>
         {
@@ -169,6 +181,7 @@ public sealed partial class EtcdConfigStore
         var release = Read(value, EtcdConfigJson.Default.EtcdRelease);
         var time = DateTimeOffset.FromUnixTimeMilliseconds(release.Time);
         return new ConfigRelease(revision, release.Ns, release.Kind, release.Author, release.Message, time,
-            [.. release.Changes.Select(c => new KeyVersion(release.Ns, c.Key, c.Version, revision, c.Type, c.Value, release.Author, release.Message, time))]);
+            [.. release.Changes.Select(c => new KeyVersion(release.Ns, c.Key, c.Version, revision, c.Type, c.Value, release.Author, release.Message, time))],
+            ReleaseRecords.Target(release.Target));
     }
 }

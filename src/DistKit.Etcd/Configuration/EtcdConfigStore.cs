@@ -21,7 +21,7 @@ namespace DistKit.Etcd.Configuration;
 /// <remarks>
 /// The numbers are the counter's, not etcd's own revision, which counts every write to the cluster
 /// (other apps' included). etcd takes at most <c>--max-txn-ops</c> operations per transaction
-/// (default 128): a release writes two keys per change and three of its own and deletes the drafts
+/// (default 128): a release writes two keys per change and three or four of its own and deletes the drafts
 /// it publishes, so at most 62 changes per release (41 from drafts) on a default etcd; and at most <c>--max-request-bytes</c> (1.5 MiB), with each value
 /// written three times (entry, history, release).
 /// </remarks>
@@ -109,8 +109,9 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
             }
         }
 
+        var writes = release.Kind.WritesKeys();
         var versions = new long[release.Changes.Count];
-        for (var i = 0; i < release.Changes.Count; i++)
+        for (var i = 0; i < release.Changes.Count && writes; i++)
         {
             var kv = snapshot.Responses[i + 1].ResponseRange.Kvs.FirstOrDefault();
             var entry = kv is null ? null : Read(kv.Value, EtcdConfigJson.Default.EtcdEntry);
@@ -121,7 +122,7 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
         var drafts = release.ConsumesDraftsUpTo is { } upTo
             ? snapshot.Responses[release.Changes.Count + 1].ResponseRange.Kvs.Where(kv => kv.ModRevision <= upTo).ToList()
             : [];
-        if (3 + 2 * release.Changes.Count + drafts.Count > MaxTxnOps)
+        if (4 + 2 * release.Changes.Count + drafts.Count > MaxTxnOps)
         {
             throw new ArgumentException(
                 $"a release on etcd writes 2 keys per change, 3 of its own and deletes its drafts, at most {MaxTxnOps} in all (etcd's default --max-txn-ops): {release.Changes.Count} changes are too many; publish them in parts",
@@ -155,18 +156,27 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
         for (var i = 0; i < release.Changes.Count; i++)
         {
             var change = release.Changes[i];
-            write.Success.Add(Put(_keys.Entry(ns, change.Key), Json(new EtcdEntry(change.Type, change.Value, versions[i], revision, release.Author, time), EtcdConfigJson.Default.EtcdEntry)));
-            write.Success.Add(Put(_keys.History(ns, change.Key, versions[i]), Json(new EtcdVersion(change.Type, change.Value, revision, release.Author, release.Message, time), EtcdConfigJson.Default.EtcdVersion)));
-            changes.Add(new EtcdChange(change.Key, versions[i], change.Type, change.Value));
-            written.Add(new KeyVersion(ns, change.Key, versions[i], revision, change.Type, change.Value, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time)));
+            if (writes)
+            {
+                write.Success.Add(Put(_keys.Entry(ns, change.Key), Json(new EtcdEntry(change.Type, change.Value, versions[i], revision, release.Author, time), EtcdConfigJson.Default.EtcdEntry)));
+                write.Success.Add(Put(_keys.History(ns, change.Key, versions[i]), Json(new EtcdVersion(change.Type, change.Value, revision, release.Author, release.Message, time), EtcdConfigJson.Default.EtcdVersion)));
+            }
+
+            changes.Add(new EtcdChange(change.Key, writes ? versions[i] : 0, change.Type, change.Value));
+            written.Add(new KeyVersion(ns, change.Key, writes ? versions[i] : 0, revision, change.Type, change.Value, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time)));
         }
 
-        var record = Json(new EtcdRelease(ns, release.Kind, release.Author, release.Message, time, changes), EtcdConfigJson.Default.EtcdRelease);
+        var record = Json(new EtcdRelease(ns, release.Kind, release.Author, release.Message, time, changes, ReleaseRecords.TargetJson(release.Target)), EtcdConfigJson.Default.EtcdRelease);
         write.Success.Add(Put(_keys.Release(revision), record));
         write.Success.Add(Put(_keys.NamespaceRelease(ns, revision), record));
+        if (release.Kind.IsGrayState())
+        {
+            write.Success.Add(Put(_keys.GrayRelease(ns, revision), record));
+        }
+
         var result = await _client.TransactionAsync(write, cancellationToken: cancellationToken);
         return result.Succeeded
-            ? new ConfigRelease(revision, ns, release.Kind, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time), written)
+            ? new ConfigRelease(revision, ns, release.Kind, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time), written, release.Target)
             : null;
     }
 

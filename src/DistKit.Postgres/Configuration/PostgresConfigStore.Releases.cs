@@ -4,7 +4,7 @@ namespace DistKit.Postgres.Configuration;
 
 public sealed partial class PostgresConfigStore
 {
-    private const string ReleaseColumns = "revision, ns, kind, author, message, time";
+    private const string ReleaseColumns = "revision, ns, kind, author, message, time, changes, target";
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ConfigRelease>> ReleasesAfterAsync(long revision, string? ns, int limit, CancellationToken cancellationToken = default) =>
@@ -22,20 +22,20 @@ public sealed partial class PostgresConfigStore
         {
             await using var command = dataSource.CreateCommand($"""
                 WITH picked AS ({sql})
-                SELECT p.revision, p.ns, p.kind, p.author, p.message, p.time, h.key, h.version, h.type, h.value
+                SELECT p.revision, p.ns, p.kind, p.author, p.message, p.time, h.key, h.version, h.type, h.value, p.changes, p.target
                 FROM picked p LEFT JOIN distkit_config_history h ON h.revision = p.revision
                 ORDER BY p.revision, h.key COLLATE "C"
                 """);
             Add(command.Parameters, values);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var releases = new List<(long Revision, string Ns, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time, List<KeyVersion> Changes)>();
+            var releases = new List<(long Revision, string Ns, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time, List<KeyVersion> Changes, string? Recorded, string? Target)>();
             while (await reader.ReadAsync(cancellationToken))
             {
                 var revision = reader.GetInt64(0);
                 if (releases.Count == 0 || releases[^1].Revision != revision)
                 {
                     releases.Add((revision, reader.GetString(1), (ReleaseKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), []));
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), [], reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
                 }
 
                 var head = releases[^1];
@@ -47,9 +47,18 @@ public sealed partial class PostgresConfigStore
             }
 
             // The query sorts ascending for grouping; a newest-first listing is turned back.
-            IEnumerable<ConfigRelease> ordered = releases.Select(r => new ConfigRelease(r.Revision, r.Ns, r.Kind, r.Author, r.Message, r.Time, r.Changes));
+            IEnumerable<ConfigRelease> ordered = releases.Select(r => new ConfigRelease(r.Revision, r.Ns, r.Kind, r.Author, r.Message, r.Time,
+                r.Recorded is { } recorded ? ReleaseRecords.Changes(recorded, r.Ns, r.Revision, r.Author, r.Message, r.Time) : r.Changes, ReleaseRecords.Target(r.Target)));
             return newestFirst ? [.. ordered.Reverse()] : [.. ordered];
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<ConfigRelease?> GrayAtAsync(string ns, long revision, CancellationToken cancellationToken = default)
+    {
+        var found = await ReleasesWhereAsync($"SELECT {ReleaseColumns} FROM distkit_config_releases WHERE ns = $1 AND kind IN (2, 3, 4) AND revision <= $2 ORDER BY revision DESC LIMIT 1",
+            newestFirst: true, cancellationToken, ns, revision);
+        return found.Count == 0 ? null : found[0];
+    }
 
     /// <inheritdoc />
     public ValueTask<ConfigDraft> StageAsync(string ns, ConfigChange change, string author, DateTimeOffset time, CancellationToken cancellationToken = default) =>

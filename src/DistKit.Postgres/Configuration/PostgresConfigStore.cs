@@ -30,7 +30,8 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
           PRIMARY KEY (ns, key, version));
         CREATE INDEX IF NOT EXISTS distkit_config_history_by_revision ON distkit_config_history (revision);
         CREATE TABLE IF NOT EXISTS distkit_config_releases (
-          revision bigint PRIMARY KEY, ns text NOT NULL, kind int NOT NULL, author text NOT NULL, message text NOT NULL, time bigint NOT NULL);
+          revision bigint PRIMARY KEY, ns text NOT NULL, kind int NOT NULL, author text NOT NULL, message text NOT NULL, time bigint NOT NULL,
+          changes text, target text);
         CREATE INDEX IF NOT EXISTS distkit_config_releases_by_ns ON distkit_config_releases (ns, revision);
         CREATE TABLE IF NOT EXISTS distkit_config_drafts (
           ns text NOT NULL, key text NOT NULL, type int NOT NULL, value text, expected bigint, author text NOT NULL,
@@ -59,6 +60,11 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
             // The counter row's lock is held to commit: releases queue here, and every statement
             // after it (read committed) sees the release before this one.
             var revision = await ScalarAsync(connection, "UPDATE distkit_config_meta SET revision = revision + 1 RETURNING revision", cancellationToken);
+            if (!release.Kind.WritesKeys())
+            {
+                return await RecordOnlyAsync(connection, transaction, release, revision, cancellationToken);
+            }
+
             if (release.BasedOn is { } basedOn)
             {
                 var moved = await ScalarAsync(connection, "SELECT COALESCE(MAX(revision), 0) FROM distkit_config_entries WHERE ns = $1", cancellationToken, ns);
@@ -106,6 +112,22 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
             await transaction.CommitAsync(cancellationToken);
             return new ConfigRelease(revision, ns, release.Kind, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time), written);
         }, cancellationToken);
+
+    // A gray release and its end: the release row with its changes and target; no key is touched.
+    private static async Task<ConfigRelease> RecordOnlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ReleaseRequest release, long revision, CancellationToken cancellationToken)
+    {
+        var time = release.Time.ToUnixTimeMilliseconds();
+        var changes = ReleaseRecords.ChangesJson(release.Changes);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand("INSERT INTO distkit_config_releases (revision, ns, kind, author, message, time, changes, target) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            revision, release.Namespace, (int)release.Kind, release.Author, release.Message, time, changes, ReleaseRecords.TargetJson(release.Target)));
+        batch.BatchCommands.Add(Notifications.Notify(Channel, revision.ToString(CultureInfo.InvariantCulture)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(time);
+        return new ConfigRelease(revision, release.Namespace, release.Kind, release.Author, release.Message, at,
+            ReleaseRecords.Changes(changes, release.Namespace, revision, release.Author, release.Message, at), release.Target);
+    }
 
     /// <inheritdoc />
     public ValueTask<ConfigSnapshot> ReadAsync(string ns, string? prefix = null, CancellationToken cancellationToken = default) =>

@@ -13,7 +13,7 @@ public sealed partial class SqliteConfigStore
             await using var connection = await _file.OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: true);
             await using var command = connection.Command(transaction,
-                "SELECT revision, ns, kind, author, message, time FROM config_releases WHERE revision > $rev AND ($ns IS NULL OR ns = $ns) ORDER BY revision LIMIT $limit",
+                "SELECT revision, ns, kind, author, message, time, changes, target FROM config_releases WHERE revision > $rev AND ($ns IS NULL OR ns = $ns) ORDER BY revision LIMIT $limit",
                 ("$rev", revision), ("$ns", ns), ("$limit", limit));
             return await WithChangesAsync(connection, transaction, command, ns, cancellationToken);
         });
@@ -25,7 +25,7 @@ public sealed partial class SqliteConfigStore
             await using var connection = await _file.OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: true);
             await using var command = connection.Command(transaction,
-                "SELECT revision, ns, kind, author, message, time FROM config_releases WHERE ns = $ns AND ($before IS NULL OR revision < $before) ORDER BY revision DESC LIMIT $limit",
+                "SELECT revision, ns, kind, author, message, time, changes, target FROM config_releases WHERE ns = $ns AND ($before IS NULL OR revision < $before) ORDER BY revision DESC LIMIT $limit",
                 ("$ns", ns), ("$before", beforeRevision), ("$limit", limit));
             return await WithChangesAsync(connection, transaction, command, ns, cancellationToken);
         });
@@ -33,13 +33,13 @@ public sealed partial class SqliteConfigStore
     // The releases the command selects, each with the versions it wrote, in the command's order.
     private static async Task<IReadOnlyList<ConfigRelease>> WithChangesAsync(SqliteConnection connection, SqliteTransaction transaction, SqliteCommand command, string? ns, CancellationToken cancellationToken)
     {
-        var heads = new List<(long Revision, string Ns, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time)>();
+        var heads = new List<(long Revision, string Ns, ReleaseKind Kind, string Author, string Message, DateTimeOffset Time, string? Changes, string? Target)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 heads.Add((reader.GetInt64(0), reader.GetString(1), (ReleaseKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
         }
 
@@ -68,8 +68,23 @@ public sealed partial class SqliteConfigStore
             }
         }
 
-        return [.. heads.Select(h => new ConfigRelease(h.Revision, h.Ns, h.Kind, h.Author, h.Message, h.Time, changes[h.Revision]))];
+        return [.. heads.Select(h => new ConfigRelease(h.Revision, h.Ns, h.Kind, h.Author, h.Message, h.Time,
+            h.Changes is { } recorded ? ReleaseRecords.Changes(recorded, h.Ns, h.Revision, h.Author, h.Message, h.Time) : changes[h.Revision],
+            ReleaseRecords.Target(h.Target)))];
     }
+
+    /// <inheritdoc />
+    public ValueTask<ConfigRelease?> GrayAtAsync(string ns, long revision, CancellationToken cancellationToken = default) =>
+        SqliteErrors.TransientWhenBusy(async () =>
+        {
+            await using var connection = await _file.OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            await using var command = connection.Command(transaction,
+                "SELECT revision, ns, kind, author, message, time, changes, target FROM config_releases WHERE ns = $ns AND kind IN (2, 3, 4) AND revision <= $rev ORDER BY revision DESC LIMIT 1",
+                ("$ns", ns), ("$rev", revision));
+            var found = await WithChangesAsync(connection, transaction, command, ns, cancellationToken);
+            return found.Count == 0 ? null : found[0];
+        });
 
     /// <inheritdoc />
     public ValueTask<ConfigDraft> StageAsync(string ns, ConfigChange change, string author, DateTimeOffset time, CancellationToken cancellationToken = default) =>

@@ -24,7 +24,8 @@ public sealed partial class SqliteConfigStore : IConfigStore
         CREATE INDEX IF NOT EXISTS config_history_by_revision ON config_history (revision);
         CREATE INDEX IF NOT EXISTS config_history_by_ns_revision ON config_history (ns, revision);
         CREATE TABLE IF NOT EXISTS config_releases (
-          revision INTEGER PRIMARY KEY, ns TEXT NOT NULL, kind INTEGER NOT NULL, author TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL);
+          revision INTEGER PRIMARY KEY, ns TEXT NOT NULL, kind INTEGER NOT NULL, author TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL,
+          changes TEXT, target TEXT);
         CREATE INDEX IF NOT EXISTS config_releases_by_ns ON config_releases (ns, revision);
         CREATE TABLE IF NOT EXISTS config_drafts (
           ns TEXT NOT NULL, key TEXT NOT NULL, type INTEGER NOT NULL, value TEXT, expected INTEGER, author TEXT NOT NULL,
@@ -61,6 +62,11 @@ public sealed partial class SqliteConfigStore : IConfigStore
             {
                 throw new ConfigConflictException(ns, null, basedOn, moved);
             }
+        }
+
+        if (!release.Kind.WritesKeys())
+        {
+            return await RecordOnlyAsync(connection, transaction, release, cancellationToken);
         }
 
         var current = new Dictionary<string, (long Version, bool Live)>(StringComparer.Ordinal);
@@ -100,6 +106,22 @@ public sealed partial class SqliteConfigStore : IConfigStore
 
         await transaction.CommitAsync(cancellationToken);
         return new ConfigRelease(revision, ns, release.Kind, release.Author, release.Message, DateTimeOffset.FromUnixTimeMilliseconds(time), written);
+    }
+
+    // A gray release and its end: the release row with its changes and target; no key is touched.
+    private static async ValueTask<ConfigRelease> RecordOnlyAsync(SqliteConnection connection, SqliteTransaction transaction, ReleaseRequest release, CancellationToken cancellationToken)
+    {
+        var revision = await connection.ScalarAsync(transaction, "UPDATE config_meta SET revision = revision + 1 RETURNING revision", cancellationToken);
+        var time = release.Time.ToUnixTimeMilliseconds();
+        var changes = ReleaseRecords.ChangesJson(release.Changes);
+        await connection.ExecuteAsync(transaction,
+            "INSERT INTO config_releases (revision, ns, kind, author, message, time, changes, target) VALUES ($rev, $ns, $kind, $author, $message, $time, $changes, $target)", cancellationToken,
+            ("$rev", revision), ("$ns", release.Namespace), ("$kind", (int)release.Kind), ("$author", release.Author), ("$message", release.Message), ("$time", time),
+            ("$changes", changes), ("$target", ReleaseRecords.TargetJson(release.Target)));
+        await transaction.CommitAsync(cancellationToken);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(time);
+        return new ConfigRelease(revision, release.Namespace, release.Kind, release.Author, release.Message, at,
+            ReleaseRecords.Changes(changes, release.Namespace, revision, release.Author, release.Message, at), release.Target);
     }
 
     /// <inheritdoc />

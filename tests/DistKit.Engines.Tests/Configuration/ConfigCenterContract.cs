@@ -1,4 +1,5 @@
 using DistKit.Configuration;
+using DistKit.Configuration.Watching;
 
 namespace DistKit.Engines.Tests.Configuration;
 
@@ -386,6 +387,89 @@ public abstract class ConfigCenterContract : IAsyncDisposable
 
         Assert.Equal(wanted.Revision, seen.Revision);
         Assert.Equal(["feature.a"], seen.Changes.Select(c => c.Key));
+    }
+
+    private static WatcherInfo Client(string id, params (string Name, string Value)[] labels) =>
+        new(id, "host-" + id, labels.ToDictionary(l => l.Name, l => l.Value), DateTimeOffset.UnixEpoch);
+
+    private static async Task<List<ConfigEvent>> NextAsync(ConfigWatch watch, int count)
+    {
+        var events = new List<ConfigEvent>();
+        while (events.Count < count)
+        {
+            events.AddRange(await watch.NextAsync(TestContext.Current.CancellationToken));
+        }
+
+        return events;
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Gray_ReachesExactlyTheMatchingClients_AndChangesNoKey_ThenPromoteGivesItToAll()
+    {
+        var center = Center();
+        var ns = NewNamespace();
+        var ct = TestContext.Current.CancellationToken;
+        await center.PublishAsync(ns, [new ConfigChange("ratio", ConfigValueType.Json, "0.1"), new ConfigChange("other", ConfigValueType.Text, "x")], "alice", null, ct);
+        var from = await Store.RevisionAsync(ct);
+        await using var eu = center.Watch(ns, fromRevision: from, who: Client("pod-eu", ("zone", "eu")));
+        await using var us = center.Watch(ns, fromRevision: from, who: Client("pod-us", ("zone", "us")));
+
+        var gray = await center.StartGrayAsync(ns, [new ConfigChange("ratio", ConfigValueType.Json, "0.5")], new GrayTarget(new Dictionary<string, string> { ["zone"] = "eu" }, null), "bob", "try 50%", ct);
+        var main = await center.PublishAsync(ns, [new ConfigChange("ratio", ConfigValueType.Json, "0.2"), new ConfigChange("other", ConfigValueType.Text, "y")], "carol", null, ct);
+
+        var euSaw = await NextAsync(eu, 2);
+        var usSaw = await NextAsync(us, 1);
+        Assert.Equal([(gray.Revision, "ratio", "0.5"), (main.Revision, "other", "y")], euSaw.SelectMany(e => e.Changes.Select(c => (e.Revision, c.Key, c.Value))));
+        Assert.Equal([(main.Revision, "other", "y"), (main.Revision, "ratio", "0.2")], usSaw.SelectMany(e => e.Changes.Select(c => (e.Revision, c.Key, c.Value))));
+        Assert.Equal("0.2", (await center.GetAsync(ns, "ratio", ct))!.Value);
+        Assert.Equal(2, (await center.GetAsync(ns, "ratio", ct))!.Version);
+        Assert.Equal(gray.Revision, (await center.GrayAsync(ns, ct))!.Revision);
+        Assert.Equal(["pod-eu"], center.GraySeen(gray.Revision).Select(s => s.Who.Client));
+
+        // A client connecting now in the gray's audience starts from the namespace with the gray on top.
+        await using var late = center.Watch(ns, who: Client("pod-eu-2", ("zone", "eu")));
+        var lateView = Assert.Single(await late.NextAsync(ct));
+        Assert.True(lateView.IsSnapshot);
+        Assert.Equal("0.5", lateView.Changes.Single(c => c.Key == "ratio").Value);
+
+        var promoted = await center.PromoteGrayAsync(ns, "dave", null, ct);
+        Assert.Equal(ReleaseKind.Promote, promoted.Kind);
+        Assert.Equal("0.5", Assert.Single(await eu.NextAsync(ct)).Changes.Single().Value);
+        Assert.Equal("0.5", Assert.Single(await us.NextAsync(ct)).Changes.Single().Value);
+        Assert.Equal(3, (await center.GetAsync(ns, "ratio", ct))!.Version);
+        Assert.Null(await center.GrayAsync(ns, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Gray_Abandoned_GivesItsClientsTheNamespacesValuesBack_AndAPercentageTakesItsShareOfClientIds()
+    {
+        var center = Center();
+        var ns = NewNamespace();
+        var ct = TestContext.Current.CancellationToken;
+        await center.PublishAsync(ns, [new ConfigChange("flag", ConfigValueType.Text, "off")], "alice", null, ct);
+        var ids = Enumerable.Range(0, 200).Select(i => "pod-" + i).ToList();
+        var inside = ids.First(id => GrayTarget.Bucket(ns, id) < 30);
+        var outside = ids.First(id => GrayTarget.Bucket(ns, id) >= 30);
+        var from = await Store.RevisionAsync(ct);
+        await using var inWatch = center.Watch(ns, fromRevision: from, who: Client(inside));
+        await using var outWatch = center.Watch(ns, fromRevision: from, who: Client(outside));
+
+        await center.StartGrayAsync(ns, [new ConfigChange("flag", ConfigValueType.Text, "on")], new GrayTarget(new Dictionary<string, string>(), 30), "bob", null, ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await center.StartGrayAsync(ns, [new ConfigChange("flag", ConfigValueType.Text, "again")], new GrayTarget(new Dictionary<string, string>(), 10), "bob", null, ct));
+        Assert.Equal("on", Assert.Single(await inWatch.NextAsync(ct)).Changes.Single().Value);
+
+        var abandoned = await center.AbandonGrayAsync(ns, "bob", null, ct);
+        var back = Assert.Single(await inWatch.NextAsync(ct));
+        Assert.Equal(abandoned.Revision, back.Revision);
+        Assert.Equal("off", back.Changes.Single().Value);
+
+        // The client outside saw neither; its next event is the next release of the namespace.
+        var next = await center.PublishAsync(ns, [new ConfigChange("flag", ConfigValueType.Text, "still off")], "alice", null, ct);
+        Assert.Equal(next.Revision, Assert.Single(await outWatch.NextAsync(ct)).Revision);
+        Assert.Equal(["off", "still off"], (await center.HistoryAsync(ns, "flag", cancellationToken: ct)).Select(v => v.Value).Reverse());
+        // About 30 of every 100 ids fall in (60 expected of 200; the bounds are six deviations wide).
+        Assert.InRange(ids.Count(id => GrayTarget.Bucket(ns, id) < 30), 30, 90);
     }
 
     public async ValueTask DisposeAsync()
