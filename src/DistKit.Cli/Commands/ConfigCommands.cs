@@ -27,6 +27,7 @@ internal sealed partial class ConfigCommands : ICommandGroup
         group.Subcommands.Add(Releases());
         group.Subcommands.Add(Watch());
         group.Subcommands.Add(Schema());
+        group.Subcommands.Add(Gray());
         group.Subcommands.Add(Token());
         return group;
     }

@@ -129,6 +129,30 @@ public sealed partial class ConfigNodeClient
         return await ReadAsync(response, ConfigJsonContext.Default.SchemaList, cancellationToken);
     }
 
+    /// <summary>Starts a gray release of one value to the clients with <paramref name="labels"/> and/or in <paramref name="percent"/> of client ids.</summary>
+    public async Task<ReleaseView> StartGrayAsync(string ns, string key, ConfigValueType type, string value, IReadOnlyDictionary<string, string>? labels, int? percent, string? message = null, string? author = null, CancellationToken cancellationToken = default)
+    {
+        var change = new ChangeBody(key, type.ToWire(), JsonSerializer.SerializeToElement(value, ConfigJsonContext.Default.String), null, null);
+        using var content = JsonContent.Create(new GrayBody(ns, [change], labels, percent, message, author), ConfigJsonContext.Default.GrayBody);
+        using var response = await SendAsync(HttpMethod.Post, Query("gray"), content, cancellationToken);
+        return await ReadAsync(response, ConfigJsonContext.Default.ReleaseView, cancellationToken);
+    }
+
+    /// <summary>Promotes (<paramref name="promote"/>) or abandons the namespace's gray release.</summary>
+    public async Task<ReleaseView> EndGrayAsync(string ns, bool promote, string? message = null, string? author = null, CancellationToken cancellationToken = default)
+    {
+        using var content = JsonContent.Create(new GrayEndBody(ns, message, author), ConfigJsonContext.Default.GrayEndBody);
+        using var response = await SendAsync(HttpMethod.Post, Query(promote ? "gray/promote" : "gray/abandon"), content, cancellationToken);
+        return await ReadAsync(response, ConfigJsonContext.Default.ReleaseView, cancellationToken);
+    }
+
+    /// <summary>The namespace's gray release in progress and the clients it reached through the node.</summary>
+    public async Task<GrayStatus> GrayAsync(string ns, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, Query("gray", ("ns", ns)), null, cancellationToken);
+        return await ReadAsync(response, ConfigJsonContext.Default.GrayStatus, cancellationToken);
+    }
+
     /// <summary>Makes a configuration token (takes one of the node's own tokens); the answer holds its secret, shown this once.</summary>
     public async Task<TokenCreated> CreateTokenAsync(string name, IReadOnlyList<string> scopes, string? author = null, CancellationToken cancellationToken = default)
     {

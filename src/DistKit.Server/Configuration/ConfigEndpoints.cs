@@ -31,6 +31,10 @@ internal static partial class ConfigEndpoints
         config.MapGet("/schemas", SchemasAsync);
         config.MapGet("/watch", WatchAsync);
         config.MapGet("/clients", ClientsAsync);
+        config.MapPost("/gray", StartGrayAsync);
+        config.MapPost("/gray/promote", PromoteGrayAsync);
+        config.MapPost("/gray/abandon", AbandonGrayAsync);
+        config.MapGet("/gray", GrayAsync);
         config.MapPost("/tokens", CreateTokenAsync);
         config.MapGet("/tokens", TokensAsync);
         config.MapDelete("/tokens", RevokeTokenAsync);
