@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DistKit.Configuration.Diagnostics;
 using DistKit.Configuration.Watching;
 
 namespace DistKit.Configuration;
@@ -8,19 +9,19 @@ public sealed partial class ConfigCenter
 {
     // The clients each recent gray release reached through this process: the audit of who saw it.
     private const int GraysRemembered = 64;
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, GraySighting>> _graySeen = new();
+    private readonly ConcurrentDictionary<(string Ns, long Revision), ConcurrentDictionary<string, GraySighting>> _graySeen = new();
 
     /// <inheritdoc />
-    public IReadOnlyList<GraySighting> GraySeen(long revision) =>
-        _graySeen.TryGetValue(revision, out var seen) ? [.. seen.Values.OrderBy(s => s.At)] : [];
+    public IReadOnlyList<GraySighting> GraySeen(string ns, long revision) =>
+        _graySeen.TryGetValue((ns, revision), out var seen) ? [.. seen.Values.OrderBy(s => s.At)] : [];
 
     private void SawGray(ConfigWatch watch, ConfigRelease gray)
     {
-        var seen = _graySeen.GetOrAdd(gray.Revision, _ => new ConcurrentDictionary<string, GraySighting>(StringComparer.Ordinal));
+        var seen = _graySeen.GetOrAdd((gray.Namespace, gray.Revision), _ => new ConcurrentDictionary<string, GraySighting>(StringComparer.Ordinal));
         seen.TryAdd(watch.Who.Client.Length > 0 ? watch.Who.Client : $"{watch.Who.Host}#{watch.GetHashCode()}", new GraySighting(watch.Who, _time.GetUtcNow()));
-        while (_graySeen.Count > GraysRemembered && _graySeen.Keys.Min() is var oldest)
+        while (_graySeen.Count > GraysRemembered)
         {
-            _graySeen.TryRemove(oldest, out _);
+            _graySeen.TryRemove(_graySeen.Keys.MinBy(k => k.Revision), out _);
         }
     }
 
@@ -59,10 +60,12 @@ public sealed partial class ConfigCenter
     {
         ConfigNames.CheckNamespace(ns);
         var gray = await GrayAsync(ns, cancellationToken) ?? throw new InvalidOperationException($"namespace '{ns}' has no gray release to promote");
+        var live = (await _store.ReadAsync(ns, null, cancellationToken)).Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         return await PublishCheckedAsync(new ReleaseRequest
         {
             Namespace = ns,
-            Changes = [.. gray.Changes.Select(c => new ConfigChange(c.Key, c.Type, c.Value))],
+            // A gray delete of a key the namespace no longer has is already true for everyone.
+            Changes = [.. gray.Changes.Where(c => c.Value is not null || live.Contains(c.Key)).Select(c => new ConfigChange(c.Key, c.Type, c.Value))],
             Author = CheckAuthor(author),
             Message = CheckMessage(message ?? $"promote gray release {gray.Revision}"),
             Kind = ReleaseKind.Promote,
@@ -75,24 +78,37 @@ public sealed partial class ConfigCenter
     {
         ConfigNames.CheckNamespace(ns);
         var gray = await GrayAsync(ns, cancellationToken) ?? throw new InvalidOperationException($"namespace '{ns}' has no gray release to abandon");
-        var now = await _store.ReadAsync(ns, null, cancellationToken);
-        var main = now.Entries.ToDictionary(e => e.Key, StringComparer.Ordinal);
-        // The clients that had the gray get the namespace's own values of its keys back.
-        var back = gray.Changes
-            .Select(c => main.TryGetValue(c.Key, out var entry) ? new ConfigChange(c.Key, entry.Type, entry.Value) : ConfigChange.Delete(c.Key))
-            .ToList();
-        var release = await _store.PublishAsync(new ReleaseRequest
+        for (var round = 1; ; round++)
         {
-            Namespace = ns,
-            Changes = back,
-            Author = CheckAuthor(author),
-            Message = CheckMessage(message ?? $"abandon gray release {gray.Revision}"),
-            Kind = ReleaseKind.GrayEnd,
-            Time = _time.GetUtcNow(),
-        }, cancellationToken);
-        _telemetry.Released(release.Kind);
-        _feed.Offer(release);
-        return release;
+            var now = await _store.ReadAsync(ns, null, cancellationToken);
+            var main = now.Entries.ToDictionary(e => e.Key, StringComparer.Ordinal);
+            // The clients that had the gray get the namespace's own values of its keys back, as
+            // of a revision no release has passed by the time the end is recorded.
+            var back = gray.Changes
+                .Select(c => main.TryGetValue(c.Key, out var entry) ? new ConfigChange(c.Key, entry.Type, entry.Value) : ConfigChange.Delete(c.Key))
+                .ToList();
+            try
+            {
+                var release = await _store.PublishAsync(new ReleaseRequest
+                {
+                    Namespace = ns,
+                    Changes = back,
+                    Author = CheckAuthor(author),
+                    Message = CheckMessage(message ?? $"abandon gray release {gray.Revision}"),
+                    Kind = ReleaseKind.GrayEnd,
+                    BasedOn = now.Revision,
+                    Time = _time.GetUtcNow(),
+                }, cancellationToken);
+                _telemetry.Released(release.Kind);
+                ConfigLog.Published(_telemetry.Logger, release.Revision, release.Namespace, release.Kind, release.Changes.Count, release.Author);
+                _feed.Offer(release);
+                return release;
+            }
+            catch (ConfigConflictException) when (round < NamespaceCheckRounds)
+            {
+                // A release of the namespace landed between the read and the end: read again.
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -90,8 +90,8 @@ public interface IConfigCenter
     /// <summary>The namespace's gray release in progress, or null.</summary>
     ValueTask<ConfigRelease?> GrayAsync(string ns, CancellationToken cancellationToken = default);
 
-    /// <summary>The clients the gray release at <paramref name="revision"/> reached through this process (of its 64 most recent grays), first first.</summary>
-    IReadOnlyList<GraySighting> GraySeen(long revision);
+    /// <summary>The clients the gray release of <paramref name="ns"/> at <paramref name="revision"/> reached through this process (of its 64 most recent grays), first first.</summary>
+    IReadOnlyList<GraySighting> GraySeen(string ns, long revision);
 
     /// <summary>The watches open in this process now.</summary>
     IReadOnlyList<ConfigWatch> Watches { get; }

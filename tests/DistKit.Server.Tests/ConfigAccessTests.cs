@@ -55,6 +55,13 @@ public sealed class ConfigAccessTests
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(node, HttpMethod.Post, "/v1/config/publish", editor, "{\"ns\":\"shop/prod\"}"));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(node, HttpMethod.Post, "/v1/config/publish", releaser, "{\"ns\":\"shop/prod\"}"));
 
+        // Paths match without case, as routing does: /V1 is no way around the token.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(node, HttpMethod.Post, "/V1/config/tokens", null, "{\"name\":\"x\",\"scopes\":[\"read:*\"]}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(node, HttpMethod.Get, "/V1/ids/next", null));
+
+        // Grants cover whole segments: shop/prod is not shop/prod2.
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(node, HttpMethod.Get, "/v1/config/drafts?ns=shop/prod2", editor));
+
         // Tokens are the node's own tokens' business, and a revoked one is refused.
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(node, HttpMethod.Post, "/v1/config/tokens", releaser, "{\"name\":\"x\",\"scopes\":[\"read:*\"]}"));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(node, HttpMethod.Get, "/v1/ids/next", reader));

@@ -24,9 +24,7 @@ internal sealed partial class ConfigCommands
         var json = CliOptions.Json();
         var ns = NamespaceArgument();
         var key = KeyArgument();
-        var value = new Option<string?>("--value") { Description = "The gray value, as text" };
-        var file = new Option<string?>("--file") { Description = "Read the gray value from this file (- for stdin)" };
-        var type = new Option<string>("--type") { Description = "json, yaml, properties or text (default: from --file's extension, else text)" };
+        var input = new ConfigValueInput("gray value", typed: true);
         var labels = new Option<string?>("--labels") { Description = "Clients with all these labels: zone=eu,canary=true" };
         var percent = new Option<int?>("--percent") { Description = "Clients whose id hashes into this share, 1 to 100 (stable: the same clients each time)" };
         var message = Message();
@@ -35,7 +33,8 @@ internal sealed partial class ConfigCommands
         connection.AddTo(command);
         command.Arguments.Add(ns);
         command.Arguments.Add(key);
-        foreach (var option in new Option[] { value, file, type, labels, percent, message, author, json })
+        input.AddTo(command);
+        foreach (var option in new Option[] { labels, percent, message, author, json })
         {
             command.Options.Add(option);
         }
@@ -43,8 +42,7 @@ internal sealed partial class ConfigCommands
         CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>
         {
             var (space, name) = Keyed(parseResult.GetValue(ns), parseResult.GetValue(key));
-            var path = parseResult.GetValue(file);
-            var text = await ValueAsync(parseResult.GetValue(value), path, cancellationToken);
+            var (text, type) = await input.ReadAsync(parseResult, cancellationToken);
             var given = Labels(parseResult.GetValue(labels));
             var share = parseResult.GetValue(percent);
             if (given.Count == 0 && share is null)
@@ -54,7 +52,7 @@ internal sealed partial class ConfigCommands
 
             using var http = new HttpClient();
             var release = await new ConfigNodeClient(http, connection.Address(parseResult), connection.TokenOf(parseResult))
-                .StartGrayAsync(space, name, TypeOf(parseResult.GetValue(type), path), text, given, share, parseResult.GetValue(message), parseResult.GetValue(author), cancellationToken);
+                .StartGrayAsync(space, name, type, text, given, share, parseResult.GetValue(message), parseResult.GetValue(author), cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(parseResult.GetValue(json)
                 ? JsonSerializer.Serialize(release, ConfigJsonContext.Default.ReleaseView)
                 : $"gray release at revision {release.Revision}: {name} for {Describe(release.Target)}");

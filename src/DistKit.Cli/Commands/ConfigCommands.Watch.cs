@@ -113,20 +113,18 @@ internal sealed partial class ConfigCommands
         var connection = new NodeConnection();
         var ns = NamespaceArgument();
         var key = new Argument<string?>("key") { Description = "The key; without one, the schema of the namespace as one object of its keys", Arity = ArgumentArity.ZeroOrOne };
-        var value = new Option<string?>("--value") { Description = "The schema, as JSON" };
-        var file = new Option<string?>("--file") { Description = "Read the schema from this file (- for stdin)" };
+        var input = new ConfigValueInput("schema (JSON)", typed: false);
         var remove = new Option<bool>("--remove") { Description = "Remove the schema instead" };
         var command = new Command("set", "Set a JSON Schema (refused when the current value breaks it)");
         connection.AddTo(command);
         command.Arguments.Add(ns);
         command.Arguments.Add(key);
-        command.Options.Add(value);
-        command.Options.Add(file);
+        input.AddTo(command);
         command.Options.Add(remove);
         CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>
         {
             var (space, name) = Names(parseResult.GetValue(ns), parseResult.GetValue(key));
-            var schema = parseResult.GetValue(remove) ? null : await ValueAsync(parseResult.GetValue(value), parseResult.GetValue(file), cancellationToken);
+            var schema = parseResult.GetValue(remove) ? null : (await input.ReadAsync(parseResult, cancellationToken)).Text;
             using var http = new HttpClient();
             try
             {

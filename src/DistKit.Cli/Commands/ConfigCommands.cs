@@ -50,9 +50,7 @@ internal sealed partial class ConfigCommands : ICommandGroup
         var json = CliOptions.Json();
         var ns = NamespaceArgument();
         var key = KeyArgument();
-        var value = new Option<string?>("--value") { Description = "The value, as text" };
-        var file = new Option<string?>("--file") { Description = "Read the value from this file (- for stdin), byte for byte" };
-        var type = new Option<string>("--type") { Description = "json, yaml, properties or text (default: from --file's extension, else text)" };
+        var input = new ConfigValueInput("value", typed: true);
         var draft = new Option<bool>("--draft") { Description = "Stage the change; 'distkit config publish' publishes it" };
         var ifMatch = new Option<long?>("--if-match") { Description = "Only if the key is at this version (0: only if it does not exist)" };
         var message = Message();
@@ -61,7 +59,8 @@ internal sealed partial class ConfigCommands : ICommandGroup
         connection.AddTo(command);
         command.Arguments.Add(ns);
         command.Arguments.Add(key);
-        foreach (var option in new Option[] { value, file, type, message, draft, ifMatch, author, json })
+        input.AddTo(command);
+        foreach (var option in new Option[] { message, draft, ifMatch, author, json })
         {
             command.Options.Add(option);
         }
@@ -69,9 +68,7 @@ internal sealed partial class ConfigCommands : ICommandGroup
         CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>
         {
             var (space, name) = Keyed(parseResult.GetValue(ns), parseResult.GetValue(key));
-            var path = parseResult.GetValue(file);
-            var text = await ValueAsync(parseResult.GetValue(value), path, cancellationToken);
-            var valueType = TypeOf(parseResult.GetValue(type), path);
+            var (text, valueType) = await input.ReadAsync(parseResult, cancellationToken);
             using var http = new HttpClient();
             var client = new ConfigNodeClient(http, connection.Address(parseResult), connection.TokenOf(parseResult));
             var staged = parseResult.GetValue(draft);
@@ -392,46 +389,6 @@ internal sealed partial class ConfigCommands : ICommandGroup
         }
 
         return (ns!, key);
-    }
-
-    internal static async Task<string> ValueAsync(string? value, string? file, CancellationToken cancellationToken)
-    {
-        if ((value is null) == (file is null))
-        {
-            throw new CliException(ExitCodes.Usage, "give exactly one of --value and --file");
-        }
-
-        if (value is not null)
-        {
-            return value;
-        }
-
-        try
-        {
-            return file == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await File.ReadAllTextAsync(file!, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.DataError, $"--file: cannot read '{file}': {e.Message}");
-        }
-    }
-
-    private static ConfigValueType TypeOf(string? type, string? file)
-    {
-        if (type is not null)
-        {
-            return ConfigValueTypes.TryParse(type, out var parsed)
-                ? parsed
-                : throw new CliException(ExitCodes.Usage, $"--type: '{type}' is not one of json, yaml, properties, text");
-        }
-
-        return Path.GetExtension(file ?? "").ToLowerInvariant() switch
-        {
-            ".json" => ConfigValueType.Json,
-            ".yaml" or ".yml" => ConfigValueType.Yaml,
-            ".properties" => ConfigValueType.Properties,
-            _ => ConfigValueType.Text,
-        };
     }
 }
 

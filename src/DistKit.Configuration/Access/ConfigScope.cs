@@ -19,7 +19,7 @@ public enum ConfigScope
 
 /// <summary>One grant of a token: a scope on every namespace starting with a prefix.</summary>
 /// <param name="Scope">What it allows.</param>
-/// <param name="Prefix">The namespaces it covers: those starting with this (<c>shop/</c>), or all for <c>*</c>.</param>
+/// <param name="Prefix">The namespaces it covers, by whole segments: <c>shop/</c> (all under shop), <c>shop/prod</c> (it and those under it), or all for <c>*</c>.</param>
 public sealed record ConfigGrant(ConfigScope Scope, string Prefix)
 {
     /// <summary>Reads <c>read:shop/</c>, <c>write:shop/prod</c>, <c>publish:*</c>.</summary>
@@ -46,8 +46,19 @@ public sealed record ConfigGrant(ConfigScope Scope, string Prefix)
     }
 
     /// <summary>True when this grant allows <paramref name="wanted"/> on <paramref name="ns"/>.</summary>
-    public bool Allows(string ns, ConfigScope wanted) =>
-        (Scope & wanted) == wanted && (Prefix == "*" || ns.StartsWith(Prefix, StringComparison.Ordinal));
+    public bool Allows(string ns, ConfigScope wanted) => (Scope & wanted) == wanted && Covers(ns);
+
+    /// <summary>
+    /// True when the grant covers <paramref name="ns"/>: <c>*</c> covers all; a prefix ending in
+    /// <c>/</c> every namespace under it; any other prefix that namespace and those under it, by
+    /// whole segments (<c>shop/prod</c> covers <c>shop/prod/eu</c>, not <c>shop/prod2</c>).
+    /// </summary>
+    public bool Covers(string ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return Prefix == "*"
+            || (Prefix.EndsWith('/') ? ns.StartsWith(Prefix, StringComparison.Ordinal) : ns == Prefix || ns.StartsWith(Prefix + "/", StringComparison.Ordinal));
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{(Scope == ConfigScope.Publish ? "publish" : Scope == ConfigScope.Write ? "write" : "read")}:{Prefix}";
@@ -66,7 +77,7 @@ public sealed record ConfigToken(string Name, IReadOnlyList<ConfigGrant> Grants,
         var held = ConfigScope.None;
         foreach (var grant in Grants)
         {
-            if (grant.Prefix == "*" || ns.StartsWith(grant.Prefix, StringComparison.Ordinal))
+            if (grant.Covers(ns))
             {
                 held |= grant.Scope;
             }

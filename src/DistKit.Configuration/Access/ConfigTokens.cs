@@ -38,6 +38,11 @@ public sealed class ConfigTokens : IDisposable
     public async Task<(ConfigToken Token, string Secret)> CreateAsync(string name, IReadOnlyList<ConfigGrant> grants, string author, CancellationToken cancellationToken = default)
     {
         ConfigNames.CheckKey(name);
+        if (name.Length > 64)
+        {
+            throw new ArgumentException("a token's name is at most 64 characters", nameof(name));
+        }
+
         ArgumentNullException.ThrowIfNull(grants);
         if (grants.Count == 0)
         {

@@ -229,9 +229,18 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
             return false;
         }
 
-        Data = data;
+        // Where it came from is set before the data, so a reader that sees the data sees its source.
         Revision = revision;
         Source = source;
+        Data = data;
+        ConfigLog.ProviderLoaded(_logger, _options.Namespace, revision, source);
+        if (reload)
+        {
+            // The app hears of the release first; the disk copy follows.
+            Applied++;
+            OnReload();
+        }
+
         if (writeCopy && _disk is not null)
         {
             try
@@ -242,13 +251,6 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
             {
                 ConfigLog.CacheWriteFailed(_logger, _disk.Path, e.Message);
             }
-        }
-
-        ConfigLog.ProviderLoaded(_logger, _options.Namespace, revision, source);
-        if (reload)
-        {
-            Applied++;
-            OnReload();
         }
 
         return true;

@@ -63,7 +63,7 @@ public sealed class ConfigWatch : IAsyncDisposable
             {
                 var snapshot = await SnapshotAsync(cancellationToken);
                 _started = true;
-                return Delivered([snapshot]);
+                return [snapshot];
             }
 
             _gray = Matched(await _store.GrayAtAsync(Namespace, Revision, cancellationToken));
@@ -80,7 +80,7 @@ public sealed class ConfigWatch : IAsyncDisposable
                 var missed = await _store.ReleasesAfterAsync(Revision, Namespace, _options.ReplayLimit + 1, cancellationToken);
                 if (missed.Count > _options.ReplayLimit)
                 {
-                    return Delivered([await SnapshotAsync(cancellationToken)]);
+                    return [await SnapshotAsync(cancellationToken)];
                 }
 
                 var replayed = Events(missed);
@@ -89,17 +89,25 @@ public sealed class ConfigWatch : IAsyncDisposable
                 Revision = Math.Max(Math.Max(Revision, window.Head), missed.Count > 0 ? missed[^1].Revision : 0);
                 if (replayed.Count > 0)
                 {
-                    return Delivered(replayed);
+                    return replayed;
                 }
 
                 continue;
             }
 
             var fresh = Events(window.After(Revision, Namespace));
+            var passed = window.Head > Revision;
             Revision = Math.Max(Revision, window.Head);
+            if (passed || fresh.Count > 0)
+            {
+                // Live hand-overs only (snapshots and replays are catching up, not propagation),
+                // those that carried nothing for this watcher included: it has the release all the same.
+                Delivered(fresh);
+            }
+
             if (fresh.Count > 0)
             {
-                return Delivered(fresh);
+                return fresh;
             }
 
             await window.Replaced.WaitAsync(cancellationToken);
@@ -128,12 +136,12 @@ public sealed class ConfigWatch : IAsyncDisposable
         }
     }
 
-    private List<ConfigEvent> Delivered(List<ConfigEvent> events)
+    private void Delivered(List<ConfigEvent> events)
     {
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            _delivered.Enqueue((events[^1].Revision, now));
+            _delivered.Enqueue((Revision, now));
             while (_delivered.Count > 32)
             {
                 _delivered.Dequeue();
@@ -147,8 +155,6 @@ public sealed class ConfigWatch : IAsyncDisposable
                 _telemetry.Propagated(now - release.Time);
             }
         }
-
-        return events;
     }
 
     private async ValueTask<ConfigEvent> SnapshotAsync(CancellationToken cancellationToken)

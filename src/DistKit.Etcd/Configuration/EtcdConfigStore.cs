@@ -97,12 +97,27 @@ public sealed partial class EtcdConfigStore : IConfigStore, IDisposable
             read.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = from, RangeEnd = to } });
         }
 
+        var grayAt = read.Success.Count;
+        if (!release.Kind.WritesKeys())
+        {
+            // The counter condition below keeps this look true to the commit.
+            var (from, to) = _keys.GrayReleasesUpTo(ns, long.MaxValue);
+            read.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = from, RangeEnd = to, Limit = 1, SortTarget = RangeRequest.Types.SortTarget.Key, SortOrder = RangeRequest.Types.SortOrder.Descend } });
+        }
+
         var snapshot = await _client.TransactionAsync(read, cancellationToken: cancellationToken);
         var counterKv = snapshot.Responses[0].ResponseRange.Kvs.FirstOrDefault();
         var counter = counterKv is null ? 0 : long.Parse(counterKv.Value.ToStringUtf8(), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (!release.Kind.WritesKeys())
+        {
+            var latest = snapshot.Responses[grayAt].ResponseRange.Kvs.FirstOrDefault();
+            var latestRelease = latest is null ? null : Read(latest.Value, EtcdConfigJson.Default.EtcdRelease);
+            ConfigStoreRules.CheckOneGray(ns, release.Kind, latestRelease?.Kind, latest is null ? 0 : long.Parse(latest.Key.ToStringUtf8().AsSpan(latest.Key.Length - 20), NumberStyles.None, CultureInfo.InvariantCulture));
+        }
+
         if (release.BasedOn is { } basedOn)
         {
-            var moved = snapshot.Responses[^1].ResponseRange.Kvs.Select(kv => Read(kv.Value, EtcdConfigJson.Default.EtcdEntry).Revision).DefaultIfEmpty(0).Max();
+            var moved = snapshot.Responses[release.Changes.Count + 2].ResponseRange.Kvs.Select(kv => Read(kv.Value, EtcdConfigJson.Default.EtcdEntry).Revision).DefaultIfEmpty(0).Max();
             if (moved > basedOn)
             {
                 throw new ConfigConflictException(ns, null, basedOn, moved);

@@ -60,11 +60,6 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
             // The counter row's lock is held to commit: releases queue here, and every statement
             // after it (read committed) sees the release before this one.
             var revision = await ScalarAsync(connection, "UPDATE distkit_config_meta SET revision = revision + 1 RETURNING revision", cancellationToken);
-            if (!release.Kind.WritesKeys())
-            {
-                return await RecordOnlyAsync(connection, transaction, release, revision, cancellationToken);
-            }
-
             if (release.BasedOn is { } basedOn)
             {
                 var moved = await ScalarAsync(connection, "SELECT COALESCE(MAX(revision), 0) FROM distkit_config_entries WHERE ns = $1", cancellationToken, ns);
@@ -72,6 +67,11 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
                 {
                     throw new ConfigConflictException(ns, null, basedOn, moved);
                 }
+            }
+
+            if (!release.Kind.WritesKeys())
+            {
+                return await RecordOnlyAsync(connection, transaction, release, revision, cancellationToken);
             }
 
             var versions = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -116,6 +116,14 @@ public sealed partial class PostgresConfigStore(NpgsqlDataSource dataSource) : I
     // A gray release and its end: the release row with its changes and target; no key is touched.
     private static async Task<ConfigRelease> RecordOnlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ReleaseRequest release, long revision, CancellationToken cancellationToken)
     {
+        // Under the counter row's lock: no other gray can start or end between this look and the commit.
+        await using (var latest = Command(connection, "SELECT kind, revision FROM distkit_config_releases WHERE ns = $1 AND kind IN (2, 3, 4) ORDER BY revision DESC LIMIT 1", release.Namespace))
+        await using (var reader = await latest.ExecuteReaderAsync(cancellationToken))
+        {
+            var found = await reader.ReadAsync(cancellationToken);
+            ConfigStoreRules.CheckOneGray(release.Namespace, release.Kind, found ? (ReleaseKind)reader.GetInt32(0) : null, found ? reader.GetInt64(1) : 0);
+        }
+
         var time = release.Time.ToUnixTimeMilliseconds();
         var changes = ReleaseRecords.ChangesJson(release.Changes);
         await using var batch = new NpgsqlBatch(connection);

@@ -63,7 +63,7 @@ internal static partial class ConfigEndpoints
         var gray = await center.GrayAsync(space, context.RequestAborted);
         // The audience of the gray in progress, or of an earlier one named by its revision.
         var of = revision is null ? gray?.Revision : Number(revision, "revision");
-        var seen = of is { } at ? center.GraySeen(at) : [];
+        var seen = of is { } at ? center.GraySeen(space, at) : [];
         return TypedResults.Json(
             new GrayStatus(space, gray is null ? null : ConfigViews.Of(gray), [.. seen.Select(s => new GraySeenView(s.Who.Client, s.Who.Host, s.Who.Labels, s.At))]),
             ConfigJsonContext.Default.GrayStatus);

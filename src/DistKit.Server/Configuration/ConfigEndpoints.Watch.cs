@@ -193,7 +193,8 @@ internal static partial class ConfigEndpoints
         var namespaces = newest.Where(n => n.Value is not null).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n =>
         {
             var release = n.Value!;
-            var mine = watches.Where(w => w.Namespace == n.Key).ToList();
+            // Watchers that connected after the release were never sent it live: not theirs to time.
+            var mine = watches.Where(w => w.Namespace == n.Key && w.Who.Connected <= release.Time).ToList();
             var reached = mine.Select(w => w.DeliveredAt(release.Revision)).ToList();
             var behind = mine.Count(w => w.Revision < release.Revision);
             double? reachedAllMs = behind == 0 && reached.All(r => r is not null) && reached.Count > 0

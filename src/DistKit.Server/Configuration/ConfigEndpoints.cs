@@ -287,8 +287,11 @@ internal static partial class ConfigEndpoints
             : throw ApiException.InvalidArgument($"If-Match: '{header}' is not a version such as \"3\" (0: the key must not exist)");
     }
 
+    // A configuration token's requests are written down under its name, whatever author they give:
+    // the history must not be a token holder's to dress up. The node's own tokens may name anyone.
     private static string Author(string? given, HttpContext context) =>
-        (given ?? context.Request.Headers["X-DistKit-Author"].ToString()) is { Length: > 0 } author
+        NodeAccess.Token(context) is { } token ? $"token:{token.Name}"
+        : (given ?? context.Request.Headers["X-DistKit-Author"].ToString()) is { Length: > 0 } author
             ? author.Length <= 128 ? author : throw ApiException.InvalidArgument("author is at most 128 characters")
             : "api";
 

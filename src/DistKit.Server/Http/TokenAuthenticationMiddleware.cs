@@ -15,9 +15,10 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IReadO
     // Hashing first gives equal-length inputs, so the comparison time says nothing about the token.
     private readonly byte[][] _tokenHashes = [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))];
 
+    // Paths compare without case, as routing matches them: /V1/… reaches the same endpoints.
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_tokenHashes.Length == 0 || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (_tokenHashes.Length == 0 || !context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
             NodeAccess.GrantAll(context);
             await next(context);
@@ -47,7 +48,7 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IReadO
             return;
         }
 
-        if (context.Request.Path.StartsWithSegments("/v1/config", StringComparison.Ordinal)
+        if (context.Request.Path.StartsWithSegments("/v1/config", StringComparison.OrdinalIgnoreCase)
             && context.RequestServices.GetService<ConfigTokens>() is { } configTokens
             && await configTokens.FindAsync(secret, context.RequestAborted) is { } token)
         {

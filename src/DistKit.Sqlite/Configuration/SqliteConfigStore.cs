@@ -111,6 +111,14 @@ public sealed partial class SqliteConfigStore : IConfigStore
     // A gray release and its end: the release row with its changes and target; no key is touched.
     private static async ValueTask<ConfigRelease> RecordOnlyAsync(SqliteConnection connection, SqliteTransaction transaction, ReleaseRequest release, CancellationToken cancellationToken)
     {
+        await using (var latest = connection.Command(transaction,
+            "SELECT kind, revision FROM config_releases WHERE ns = $ns AND kind IN (2, 3, 4) ORDER BY revision DESC LIMIT 1", ("$ns", release.Namespace)))
+        await using (var reader = await latest.ExecuteReaderAsync(cancellationToken))
+        {
+            var found = await reader.ReadAsync(cancellationToken);
+            ConfigStoreRules.CheckOneGray(release.Namespace, release.Kind, found ? (ReleaseKind)reader.GetInt32(0) : null, found ? reader.GetInt64(1) : 0);
+        }
+
         var revision = await connection.ScalarAsync(transaction, "UPDATE config_meta SET revision = revision + 1 RETURNING revision", cancellationToken);
         var time = release.Time.ToUnixTimeMilliseconds();
         var changes = ReleaseRecords.ChangesJson(release.Changes);
