@@ -16,6 +16,7 @@ public static class DistKitCli
         new LockCommands(),
         new JobCommands(),
         new ConfigCommands(),
+        new BalanceCommands(),
         NodeBinary.InProcess ? new BenchCommands() : new NodeCommandStub("bench", BenchCommands.Description),
     ];
 

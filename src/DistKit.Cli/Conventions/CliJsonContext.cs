@@ -18,6 +18,7 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(CliBenchResult))]
 [JsonSerializable(typeof(JobsBenchResult))]
 [JsonSerializable(typeof(ConfigBenchResult))]
+[JsonSerializable(typeof(BalanceValidation))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
 [JsonSerializable(typeof(List<HistoryRow>))]
