@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using DistKit.Configuration.Diagnostics;
 using DistKit.Configuration.Watching;
 
 namespace DistKit.Configuration;
@@ -89,7 +88,7 @@ public sealed partial class ConfigCenter
                 .ToList();
             try
             {
-                var release = await _store.PublishAsync(new ReleaseRequest
+                return Published(await _store.PublishAsync(new ReleaseRequest
                 {
                     Namespace = ns,
                     Changes = back,
@@ -98,11 +97,7 @@ public sealed partial class ConfigCenter
                     Kind = ReleaseKind.GrayEnd,
                     BasedOn = now.Revision,
                     Time = _time.GetUtcNow(),
-                }, cancellationToken);
-                _telemetry.Released(release.Kind);
-                ConfigLog.Published(_telemetry.Logger, release.Revision, release.Namespace, release.Kind, release.Changes.Count, release.Author);
-                _feed.Offer(release);
-                return release;
+                }, cancellationToken));
             }
             catch (ConfigConflictException) when (round < NamespaceCheckRounds)
             {

@@ -68,7 +68,7 @@ public sealed partial class ConfigCenter
             else
             {
                 var snapshot = await _store.ReadAsync(ns, null, cancellationToken);
-                built.Check(null, ConfigValidator.NamespaceObject(snapshot.Entries, []));
+                built.Check(null, SchemaChecks.NamespaceObject(snapshot.Entries, []));
             }
         }
 

@@ -206,11 +206,7 @@ public sealed partial class ConfigCenter : IConfigCenter, IAsyncDisposable
                     ({ } a, { } b) => Math.Min(a, b),
                     _ => request.BasedOn ?? checkedAt,
                 };
-                var release = await _store.PublishAsync(request with { BasedOn = basedOn }, cancellationToken);
-                _telemetry.Released(release.Kind);
-                ConfigLog.Published(_telemetry.Logger, release.Revision, release.Namespace, release.Kind, release.Changes.Count, release.Author);
-                _feed.Offer(release);
-                return release;
+                return Published(await _store.PublishAsync(request with { BasedOn = basedOn }, cancellationToken));
             }
             catch (ConfigConflictException e) when (e.Key is null && request.BasedOn is null && checkedAt is not null && round < NamespaceCheckRounds)
             {
@@ -223,6 +219,15 @@ public sealed partial class ConfigCenter : IConfigCenter, IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    // What follows every release this process makes: counted, logged, and handed to its watchers.
+    private ConfigRelease Published(ConfigRelease release)
+    {
+        _telemetry.Released(release.Kind);
+        ConfigLog.Published(_telemetry.Logger, release.Revision, release.Namespace, release.Kind, release.Changes.Count, release.Author);
+        _feed.Offer(release);
+        return release;
     }
 
     private static void CheckChanges(IReadOnlyList<ConfigChange> changes)

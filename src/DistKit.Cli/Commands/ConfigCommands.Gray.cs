@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DistKit.Cli.Conventions;
 using DistKit.Configuration.Http;
+using DistKit.Configuration.Watching;
 
 namespace DistKit.Cli.Commands;
 
@@ -129,20 +130,10 @@ internal sealed partial class ConfigCommands
         return command;
     }
 
-    private static Dictionary<string, string> Labels(string? text)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var split = pair.IndexOf('=', StringComparison.Ordinal);
-            if (split <= 0 || !labels.TryAdd(pair[..split], pair[(split + 1)..]))
-            {
-                throw new CliException(ExitCodes.Usage, $"--labels: '{pair}' is not name=value (each name once)");
-            }
-        }
-
-        return labels;
-    }
+    private static Dictionary<string, string> Labels(string? text) =>
+        WatcherInfo.TryParseLabels(text, out var labels, out var bad)
+            ? labels
+            : throw new CliException(ExitCodes.Usage, $"--labels: '{bad}' is not name=value (each name once)");
 
     private static string Describe(GrayTargetView? target) =>
         target is null ? "everyone"

@@ -181,7 +181,7 @@ public sealed partial class ConfigNodeClient
     /// </summary>
     public async IAsyncEnumerable<ConfigEvent> WatchAsync(string ns, string? prefix = null, long? fromRevision = null, WatcherInfo? who = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var labels = who is null || who.Labels.Count == 0 ? null : string.Join(',', who.Labels.Select(l => $"{l.Key}={l.Value}"));
+        var labels = who is null ? null : WatcherInfo.FormatLabels(who.Labels);
         var path = Query("watch", ("ns", ns), ("prefix", prefix), ("from", fromRevision is { } from ? Text(from) : null),
             ("client", who?.Client is { Length: > 0 } client ? client : null), ("host", who?.Host is { Length: > 0 } host ? host : null), ("labels", labels));
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, streaming: true);

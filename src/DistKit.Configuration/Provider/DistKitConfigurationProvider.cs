@@ -31,6 +31,7 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
     private readonly DiskCopy? _disk;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SchemaChecks _checks = new();
     private readonly Dictionary<string, CachedEntry> _state = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string> _schemas = new Dictionary<string, string>();
     private long? _nodeRevision;
@@ -256,22 +257,15 @@ public sealed class DistKitConfigurationProvider : ConfigurationProvider, IDispo
         return true;
     }
 
+    // The same checks the center made before publishing, with the schemas built once, not per release.
     private void Check()
     {
         foreach (var entry in _state.Values)
         {
-            var json = ConfigValues.ToJson(entry.Key, entry.Type, entry.Value);
-            if (_schemas.TryGetValue(entry.Key, out var schema))
-            {
-                ConfigSchema.Parse(schema).Check(entry.Key, json);
-            }
+            _checks.CheckValue(entry.Key, entry.Type, entry.Value, _schemas);
         }
 
-        if (_schemas.TryGetValue("", out var namespaceSchema))
-        {
-            var entries = _state.Values.Select(e => new ConfigEntry(_options.Namespace, e.Key, e.Type, e.Value, e.Version, 0, "", default));
-            ConfigSchema.Parse(namespaceSchema).Check(null, ConfigValidator.NamespaceObject(entries, []));
-        }
+        _checks.CheckNamespace(_schemas, _state.Values.Select(e => new ConfigEntry(_options.Namespace, e.Key, e.Type, e.Value, e.Version, 0, "", default)), []);
     }
 
     /// <summary>Stops watching.</summary>

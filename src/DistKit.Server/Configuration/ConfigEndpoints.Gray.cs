@@ -22,19 +22,8 @@ internal static partial class ConfigEndpoints
             throw ApiException.InvalidArgument("give the gray values: changes: [{\"key\", \"type\", \"value\"}]");
         }
 
-        var list = new List<ConfigChange>(changes.Count);
-        foreach (var change in changes)
-        {
-            var name = Key(change?.Key);
-            if (change!.Delete == true)
-            {
-                list.Add(ConfigChange.Delete(name));
-                continue;
-            }
-
-            var (type, value) = ValueOf(change.Type, change.Value, $"changes[{list.Count}].value");
-            list.Add(new ConfigChange(name, type, value ?? throw ApiException.InvalidArgument($"changes[{list.Count}]: give a value, or delete: true")));
-        }
+        // A gray writes no key: an if_match given with it has nothing to compare and is not passed on.
+        var list = ChangesOf(changes).Select(c => c with { ExpectedVersion = null }).ToList();
 
         var target = new GrayTarget(body.Labels ?? new Dictionary<string, string>(), body.Percent);
         var release = await center.StartGrayAsync(space, list, target, Author(body.Author, context), body.Message, context.RequestAborted);

@@ -153,25 +153,10 @@ internal static partial class ConfigEndpoints
             : throw ApiException.InvalidArgument($"wait: '{wait}' is not a duration from 0 to 5m, such as 30s");
     }
 
-    private static Dictionary<string, string> Labels(string? labels)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(labels))
-        {
-            return result;
-        }
-
-        foreach (var pair in labels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var split = pair.IndexOf('=', StringComparison.Ordinal);
-            if (split <= 0 || !result.TryAdd(pair[..split], pair[(split + 1)..]))
-            {
-                throw ApiException.InvalidArgument($"labels: '{pair}' is not name=value (each name once), as in labels=zone=eu,canary=true");
-            }
-        }
-
-        return result;
-    }
+    private static Dictionary<string, string> Labels(string? labels) =>
+        WatcherInfo.TryParseLabels(labels, out var parsed, out var bad)
+            ? parsed
+            : throw ApiException.InvalidArgument($"labels: '{bad}' is not name=value (each name once), as in labels=zone=eu,canary=true");
 
     private static async Task<JsonHttpResult<ClientList>> ClientsAsync(string? ns, IConfigCenter center, HttpContext context)
     {

@@ -177,21 +177,7 @@ internal static partial class ConfigEndpoints
         ConfigRelease release;
         if (body.Changes is { } changes)
         {
-            var list = new List<ConfigChange>(changes.Count);
-            foreach (var change in changes)
-            {
-                var name = Key(change?.Key);
-                if (change!.Delete == true)
-                {
-                    list.Add(ConfigChange.Delete(name, change.IfMatch));
-                    continue;
-                }
-
-                var (type, value) = ValueOf(change.Type, change.Value, $"changes[{list.Count}].value");
-                list.Add(new ConfigChange(name, type, value ?? throw ApiException.InvalidArgument($"changes[{list.Count}]: give a value, or delete: true"), change.IfMatch));
-            }
-
-            release = await center.PublishAsync(space, list, author, body.Message, context.RequestAborted);
+            release = await center.PublishAsync(space, ChangesOf(changes), author, body.Message, context.RequestAborted);
         }
         else
         {
@@ -244,6 +230,26 @@ internal static partial class ConfigEndpoints
 
     private static string Key(string? key) =>
         ConfigNames.KeyProblem(key) is { } problem ? throw ApiException.InvalidArgument(key is null ? "give the key: key=…" : problem) : key!;
+
+    // The changes of a publish or gray body, checked in order so an error names its place.
+    private static List<ConfigChange> ChangesOf(IReadOnlyList<ChangeBody?> changes)
+    {
+        var list = new List<ConfigChange>(changes.Count);
+        foreach (var change in changes)
+        {
+            var name = Key(change?.Key);
+            if (change!.Delete == true)
+            {
+                list.Add(ConfigChange.Delete(name, change.IfMatch));
+                continue;
+            }
+
+            var (type, value) = ValueOf(change.Type, change.Value, $"changes[{list.Count}].value");
+            list.Add(new ConfigChange(name, type, value ?? throw ApiException.InvalidArgument($"changes[{list.Count}]: give a value, or delete: true"), change.IfMatch));
+        }
+
+        return list;
+    }
 
     // A JSON string is the value's text; any other JSON value is taken as the text of a json value.
     private static (ConfigValueType Type, string? Value) ValueOf(string? type, JsonElement? value, string field)

@@ -131,15 +131,14 @@ public sealed partial class SqliteConfigStore
         });
 
     /// <inheritdoc />
-    public ValueTask SetSchemaAsync(string ns, string? key, string? schema, CancellationToken cancellationToken = default) =>
-        SqliteErrors.TransientWhenBusy(async () =>
+    public async ValueTask SetSchemaAsync(string ns, string? key, string? schema, CancellationToken cancellationToken = default) =>
+        await SqliteErrors.TransientWhenBusy(async () =>
         {
             await using var connection = await _file.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(null,
+            return await connection.ExecuteAsync(null,
                 schema is null ? "DELETE FROM config_schemas WHERE ns = $ns AND key = $key" : "INSERT OR REPLACE INTO config_schemas (ns, key, schema) VALUES ($ns, $key, $schema)",
                 cancellationToken, ("$ns", ns), ("$key", key ?? ""), ("$schema", schema));
-            return true;
-        }).AsValueTaskOfNothing();
+        });
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<string, string>> SchemasAsync(string ns, CancellationToken cancellationToken = default) =>

@@ -31,8 +31,3 @@ internal static class SqliteCommands
     }
 }
 
-/// <summary>Drops a step's result where the interface returns nothing.</summary>
-internal static class ValueTasks
-{
-    public static async ValueTask AsValueTaskOfNothing<T>(this ValueTask<T> step) => await step;
-}
