@@ -1,3 +1,5 @@
+using DistKit.Balancing.Policies;
+
 namespace DistKit.Balancing.Validation;
 
 /// <summary>
@@ -7,17 +9,31 @@ namespace DistKit.Balancing.Validation;
 /// </summary>
 public static class FirstPickExperiment
 {
-    /// <summary>The policies the experiment measures, by name.</summary>
-    public static IReadOnlyList<string> Policies { get; } =
-        ["naive-shuffle", "fisher-yates", "round-robin-from-zero", "round-robin", "random", "weighted-random", "smooth-weighted-round-robin", "least-outstanding-p2c"];
+    private const string NaiveShuffle = "naive-shuffle";
+    private const string FisherYates = "fisher-yates";
+    private const string RoundRobinFromZero = "round-robin-from-zero";
+
+    /// <summary>The policies the experiment measures, by name: the two shuffles, the mistake, then every policy.</summary>
+    public static IReadOnlyList<string> Policies { get; } = [NaiveShuffle, FisherYates, RoundRobinFromZero, .. BalancingPolicies.All];
 
     /// <summary>Runs <paramref name="trials"/> new clients of <paramref name="policy"/> over <paramref name="endpoints"/> equal endpoints.</summary>
+    /// <remarks>
+    /// A keyed policy's table does not depend on the client, so it is built once and each new
+    /// client's first call carries a random key: what the measurement asks of a keyed policy is
+    /// whether random keys spread evenly.
+    /// </remarks>
     public static FirstPickResult Run(string policy, int endpoints, int trials, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(endpoints, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        if (!Policies.Contains(policy, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"'{policy}' is not one of {string.Join(", ", Policies)}", nameof(policy));
+        }
+
         var set = new EndpointSet(Enumerable.Range(0, endpoints).Select(i => new Endpoint($"endpoint-{i}")));
+        var keyed = BalancingPolicies.IsKeyed(policy) ? (IKeyedLoadBalancer)BalancingPolicies.Create(policy, set, random: random) : null;
         var counts = new long[endpoints];
         Span<int> order = stackalloc int[endpoints];
         for (var t = 0; t < trials; t++)
@@ -25,13 +41,13 @@ public static class FirstPickExperiment
             int first;
             switch (policy)
             {
-                case "naive-shuffle" or "fisher-yates":
+                case NaiveShuffle or FisherYates:
                     for (var i = 0; i < endpoints; i++)
                     {
                         order[i] = i;
                     }
 
-                    if (policy == "naive-shuffle")
+                    if (policy == NaiveShuffle)
                     {
                         Retry.Shuffles.NaiveSwap(order, random);
                     }
@@ -42,26 +58,12 @@ public static class FirstPickExperiment
 
                     first = order[0];
                     break;
-                case "round-robin-from-zero":
+                case RoundRobinFromZero:
                     first = 0; // what a counter that starts at 0 gives every new client
                     break;
-                case "round-robin":
-                    first = new Policies.RoundRobinBalancer(set, random).PickIndex();
-                    break;
-                case "random":
-                    first = new Policies.RandomBalancer(set, random).PickIndex();
-                    break;
-                case "weighted-random":
-                    first = new Policies.WeightedRandomBalancer(set, random).PickIndex();
-                    break;
-                case "smooth-weighted-round-robin":
-                    first = new Policies.SmoothWeightedRoundRobinBalancer(set, random).PickIndex();
-                    break;
-                case "least-outstanding-p2c":
-                    first = new Policies.LeastOutstandingBalancer(set, random).PickIndex();
-                    break;
                 default:
-                    throw new ArgumentException($"'{policy}' is not one of {string.Join(", ", Policies)}", nameof(policy));
+                    first = keyed?.PickIndex(KeyedLoadBalancers.RandomHash(random)) ?? BalancingPolicies.Create(policy, set, random: random).PickIndex();
+                    break;
             }
 
             counts[first]++;

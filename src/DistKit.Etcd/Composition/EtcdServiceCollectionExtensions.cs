@@ -1,6 +1,9 @@
+using DistKit.Balancing.Composition;
+using DistKit.Balancing.Discovery;
 using DistKit.Configuration;
 using DistKit.Core.Composition;
 using DistKit.Core.Leases;
+using DistKit.Etcd.Balancing;
 using DistKit.Etcd.Composition;
 using DistKit.Etcd.Configuration;
 using DistKit.Etcd.Leases;
@@ -18,8 +21,8 @@ public static class EtcdServiceCollectionExtensions
     public const string Etcd = "etcd";
 
     /// <summary>
-    /// Registers etcd for every capability it serves: fair locks and worker-id leases for IDs on
-    /// one gRPC channel to <c>DistKit:Engines:Etcd</c>, made on first use and shared; the configuration store on a channel of its own.
+    /// Registers etcd for every capability it serves: fair locks, worker-id leases for IDs and the service
+    /// registry on one gRPC channel to <c>DistKit:Engines:Etcd</c>, made on first use and shared; the configuration store on a channel of its own.
     /// </summary>
     public static DistKitBuilder AddEtcd(this DistKitBuilder builder, Action<EtcdEngineOptions>? configure = null)
     {
@@ -46,6 +49,7 @@ public static class EtcdServiceCollectionExtensions
         builder.Engines.Add(LocksOptions.Capability, Etcd, missing);
         builder.Engines.Add("ids", Etcd, missing);
         builder.Engines.Add(ConfigOptions.Capability, Etcd, missing);
+        builder.Engines.Add(BalancingOptions.Capability, Etcd, missing);
 
         // EtcdLeaseStore's channel connects on its first call, so making it here blocks nothing.
         builder.Services.AddSingleton(services => new EtcdLeaseStore(services.GetRequiredService<IOptions<EtcdEngineOptions>>().Value.FirstUrl
@@ -53,6 +57,7 @@ public static class EtcdServiceCollectionExtensions
         builder.Services.AddKeyedSingleton<ILeaseStore>(Etcd, (services, _) => services.GetRequiredService<EtcdLeaseStore>());
         builder.Services.AddKeyedSingleton<IDistributedLockProvider>(Etcd, (services, _) =>
             new EtcdLockProvider(services.GetRequiredService<EtcdLeaseStore>(), services.GetRequiredService<IOptions<LocksOptions>>().Value.Lease));
+        builder.Services.AddKeyedSingleton<IServiceRegistry>(Etcd, (services, _) => new EtcdServiceRegistry(services.GetRequiredService<EtcdLeaseStore>()));
         builder.Services.AddKeyedSingleton<IConfigStore>(Etcd, (services, _) => new EtcdConfigStore(services.GetRequiredService<IOptions<EtcdEngineOptions>>().Value.FirstUrl
             ?? throw new InvalidOperationException($"no etcd connection is configured ({builder.PathOf("Engines:Etcd")})")));
         return builder;

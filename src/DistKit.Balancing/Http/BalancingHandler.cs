@@ -1,0 +1,127 @@
+using DistKit.Balancing.Services;
+
+namespace DistKit.Balancing.Http;
+
+/// <summary>
+/// Sends each request of a logical URL (<c>http://orders/api/…</c>: the host names the service) to
+/// an endpoint the service's policy picks, and on a failure to another one from the call's plan,
+/// never one already tried. Every attempt's outcome and latency goes back to the balancer, so
+/// failing endpoints are ejected and slow ones avoided. A request is retried when repeating it is
+/// safe: its method is idempotent, or the failure happened before anything was sent.
+/// </summary>
+public sealed class BalancingHandler : DelegatingHandler
+{
+    private readonly ServiceBalancers _balancers;
+    private readonly BalancingHttpOptions _options;
+
+    /// <summary>A handler over <paramref name="balancers"/>.</summary>
+    public BalancingHandler(ServiceBalancers balancers, BalancingHttpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(balancers);
+        _balancers = balancers;
+        _options = options ?? new BalancingHttpOptions();
+        _options.Validate();
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var logical = request.RequestUri ?? throw new InvalidOperationException("the request has no URI");
+        if (!logical.IsAbsoluteUri)
+        {
+            throw new InvalidOperationException($"'{logical}' is not absolute; a balanced client needs http://service/path or a BaseAddress");
+        }
+
+        var balancer = await _balancers.GetAsync(logical.Host, cancellationToken).ConfigureAwait(false);
+        var plan = balancer.Plan(request.Options.TryGetValue(BalancingHttpOptions.Key, out var key) ? key : null);
+        var idempotent = IsIdempotent(request.Method);
+        if (request.Content is not null && _options.MaxAttempts > 1)
+        {
+            // A retry sends the body again: read it once, so any content type can be resent.
+            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            while (true)
+            {
+                if (!plan.TryNext(out var call))
+                {
+                    throw new NoEndpointsException(balancer.Service, "the plan has no endpoint left to try");
+                }
+
+                request.RequestUri = Physical(logical, call.Endpoint);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    call.Abandoned();
+                    throw;
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                {
+                    call.Failed();
+                    if (plan.Attempts < _options.MaxAttempts && (idempotent || NothingSent(e)) && HasAnother(plan))
+                    {
+                        continue;
+                    }
+
+                    throw;
+                }
+
+                if (!_options.IsFailure(response))
+                {
+                    call.Succeeded();
+                    return response;
+                }
+
+                call.Failed();
+                if (plan.Attempts < _options.MaxAttempts && idempotent && HasAnother(plan))
+                {
+                    response.Dispose();
+                    continue;
+                }
+
+                return response;
+            }
+        }
+        finally
+        {
+            request.RequestUri = logical;
+        }
+    }
+
+    private static bool HasAnother(AttemptPlan plan) => plan.Remaining > 0;
+
+    private static Uri Physical(Uri logical, Endpoint endpoint)
+    {
+        var builder = new UriBuilder(logical);
+        if (Uri.TryCreate(endpoint.Address, UriKind.Absolute, out var target) && target.Scheme is "http" or "https")
+        {
+            builder.Scheme = target.Scheme;
+            builder.Host = target.Host;
+            builder.Port = target.Port;
+        }
+        else
+        {
+            // host:port, the scheme the caller wrote.
+            var colon = endpoint.Address.LastIndexOf(':');
+            builder.Host = colon > 0 ? endpoint.Address[..colon].Trim('[', ']') : endpoint.Address;
+            builder.Port = colon > 0 && int.TryParse(endpoint.Address.AsSpan(colon + 1), out var port) ? port : -1;
+        }
+
+        return builder.Uri;
+    }
+
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace
+        || method == HttpMethod.Put || method == HttpMethod.Delete;
+
+    // No connection means the request never left: safe to send anywhere else, whatever its method.
+    private static bool NothingSent(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+}

@@ -1,0 +1,183 @@
+using DistKit.Balancing.Composition;
+using DistKit.Balancing.Diagnostics;
+using DistKit.Balancing.Discovery;
+
+namespace DistKit.Balancing.Services;
+
+/// <summary>
+/// The app's service balancers, one per service, made on first use: each follows its discovery
+/// (the static list, DNS or the registry) in the background, keeps the last list when discovery
+/// fails, and watches again after a pause.
+/// </summary>
+public sealed class ServiceBalancers : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly BalancingOptions _options;
+    private readonly IServiceRegistry? _registry;
+    private readonly TimeProvider _time;
+    private readonly BalancingTelemetry _telemetry;
+    private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
+
+    /// <summary>Balancers by <paramref name="options"/>; services without a list or DNS name are looked up in <paramref name="registry"/>.</summary>
+    public ServiceBalancers(BalancingOptions options, IServiceRegistry? registry = null, TimeProvider? time = null, BalancingTelemetry? telemetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _registry = registry;
+        _time = time ?? TimeProvider.System;
+        _telemetry = telemetry ?? new BalancingTelemetry();
+    }
+
+    /// <summary>The balancer of <paramref name="service"/>, once discovery has answered or <see cref="BalancingOptions.DiscoveryTimeout"/> has passed.</summary>
+    /// <exception cref="ArgumentException">The service is neither configured nor in a registry.</exception>
+    public async ValueTask<ServiceBalancer> GetAsync(string service, CancellationToken cancellationToken = default)
+    {
+        var entry = EntryOf(service);
+        if (!entry.FirstList.Task.IsCompleted)
+        {
+            try
+            {
+                await entry.FirstList.Task.WaitAsync(_options.DiscoveryTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The balancer says why it has nothing to call when asked for a plan.
+            }
+        }
+
+        return entry.Balancer;
+    }
+
+    /// <summary>The balancer of <paramref name="service"/>, without waiting for discovery.</summary>
+    public ServiceBalancer Get(string service) => EntryOf(service).Balancer;
+
+    /// <summary>The services made so far.</summary>
+    public IReadOnlyList<ServiceBalancer> Known
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries.Values.Select(e => e.Balancer)];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Task[] watches;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            watches = [.. _entries.Values.Select(e => e.Watch)];
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(watches).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private Entry EntryOf(string service)
+    {
+        ServiceNames.ThrowIfInvalid(service);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_entries.TryGetValue(service, out var entry))
+            {
+                return entry;
+            }
+
+            var settings = _options.Services.GetValueOrDefault(service);
+            var discovery = DiscoveryFor(service, settings);
+            var balancingOptions = settings?.Policy is { } policy ? WithPolicy(_options.Defaults, policy) : _options.Defaults;
+            var balancer = new ServiceBalancer(service, balancingOptions, _time, _telemetry);
+            entry = new Entry(balancer);
+            entry.Watch = FollowAsync(entry, discovery, _stop.Token);
+            _entries[service] = entry;
+            return entry;
+        }
+    }
+
+    private IServiceDiscovery DiscoveryFor(string service, ServiceSettings? settings)
+    {
+        if (settings is { Endpoints.Count: > 0 })
+        {
+            return new StaticDiscovery(new Dictionary<string, IReadOnlyList<Endpoint>> { [service] = settings.Endpoints });
+        }
+
+        if (settings?.Dns is { } dns && DnsTarget.TryParse(dns) is { } target)
+        {
+            return new DnsDiscovery(target.Host, target.Port, settings.Scheme, settings.DnsRefresh, _time);
+        }
+
+        return _registry ?? throw new ArgumentException(
+            $"service '{service}' has no endpoints configured (DistKit:Balancing:Services:{service}:Endpoints or :Dns) and no registry is registered", nameof(service));
+    }
+
+    private async Task FollowAsync(Entry entry, IServiceDiscovery discovery, CancellationToken stop)
+    {
+        await Task.Yield(); // never run discovery on the caller's stack, under the lock
+        var pause = FirstRetry;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var endpoints in discovery.WatchAsync(entry.Balancer.Service, stop).ConfigureAwait(false))
+                {
+                    entry.Balancer.Update(endpoints);
+                    entry.FirstList.TrySetResult();
+                    pause = FirstRetry;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                BalancingLog.DiscoveryFailed(_telemetry.Logger, e, entry.Balancer.Service, entry.Balancer.Status().Count);
+            }
+
+            try
+            {
+                await Task.Delay(pause, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
+        }
+    }
+
+    private static ServiceBalancingOptions WithPolicy(ServiceBalancingOptions defaults, string policy) => new()
+    {
+        Policy = policy,
+        PolicySettings = defaults.PolicySettings,
+        Health = defaults.Health,
+        RetryBudget = defaults.RetryBudget,
+    };
+
+    private sealed class Entry(ServiceBalancer balancer)
+    {
+        public ServiceBalancer Balancer { get; } = balancer;
+
+        public TaskCompletionSource FirstList { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Watch { get; set; } = Task.CompletedTask;
+    }
+}

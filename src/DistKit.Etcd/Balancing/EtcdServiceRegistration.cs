@@ -1,0 +1,122 @@
+using DistKit.Balancing;
+using DistKit.Balancing.Discovery;
+using DistKit.Core;
+using DistKit.Core.Leases;
+using DistKit.Etcd.Internal;
+using DistKit.Etcd.Leases;
+using Etcdserverpb;
+
+namespace DistKit.Etcd.Balancing;
+
+/// <summary>
+/// One instance's registration: a lease from the lease primitive and the endpoint's key on the same
+/// etcd lease. When the lease is lost (etcd away for longer than the TTL), it registers again as soon
+/// as etcd answers, until disposed.
+/// </summary>
+internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, string service, Endpoint endpoint, string instance, LeaseOptions options) : ServiceRegistration
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stop = new();
+    private Core.Leases.Lease? _lease;
+    private Task _keeping = Task.CompletedTask;
+    private int _disposed;
+
+    public override string Service => service;
+
+    public override Endpoint Endpoint => endpoint;
+
+    public override bool IsRegistered => Volatile.Read(ref _lease) is { Lost.IsCancellationRequested: false };
+
+    public async Task RegisterOnceAsync(CancellationToken cancellationToken)
+    {
+        var lease = await registry.Leases.TryAcquireAsync($"services/{service}/{instance}", options, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"instance id {instance} of service {service} is taken"); // 64 random bits: not in practice
+        try
+        {
+            var id = ((EtcdLease)lease).LeaseId;
+            await registry.Leases.Client.PutAsync(new PutRequest { Key = registry.KeyOf(service, instance), Value = EtcdServiceRegistry.ValueOf(endpoint), Lease = id }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            if (EtcdErrors.IsOutage(e, cancellationToken))
+            {
+                throw EtcdErrors.Unavailable(e);
+            }
+
+            throw;
+        }
+
+        Volatile.Write(ref _lease, lease);
+    }
+
+    public void KeepRegistered() => _keeping = KeepAsync(_stop.Token);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _keeping.ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _lease, null) is { } lease)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false); // revokes the etcd lease: both keys go at once
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task KeepAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var lease = Volatile.Read(ref _lease)!;
+            using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, lease.Lost);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, options.TimeProvider, stopOrLost.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                // Lost: register again below.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await lease.DisposeAsync().ConfigureAwait(false);
+            var pause = FirstRetry;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await RegisterOnceAsync(stop).ConfigureAwait(false);
+                    break;
+                }
+                catch (EngineUnavailableException)
+                {
+                    try
+                    {
+                        await Task.Delay(pause, options.TimeProvider, stop).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
