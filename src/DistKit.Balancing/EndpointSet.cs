@@ -6,11 +6,11 @@ public sealed class EndpointSet
     /// <summary>The largest weight an endpoint may have.</summary>
     public const int MaxWeight = 10_000;
 
-    private readonly Endpoint[] _endpoints;
+    private readonly ServiceEndpoint[] _endpoints;
 
     /// <summary>Takes <paramref name="endpoints"/>: at least one, distinct addresses, weights 1 to 10,000.</summary>
     /// <exception cref="ArgumentException">The list breaks one of those rules.</exception>
-    public EndpointSet(IEnumerable<Endpoint> endpoints)
+    public EndpointSet(IEnumerable<ServiceEndpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         _endpoints = [.. endpoints];
@@ -42,11 +42,11 @@ public sealed class EndpointSet
     public int Count => _endpoints.Length;
 
     /// <summary>The endpoint at <paramref name="index"/>.</summary>
-    public Endpoint this[int index] => _endpoints[index];
+    public ServiceEndpoint this[int index] => _endpoints[index];
 
     /// <summary>The sum of the weights.</summary>
     public long TotalWeight { get; }
 
     /// <summary>The endpoints, in the order given.</summary>
-    public IReadOnlyList<Endpoint> Endpoints => _endpoints;
+    public IReadOnlyList<ServiceEndpoint> Endpoints => _endpoints;
 }

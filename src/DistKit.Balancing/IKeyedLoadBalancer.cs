@@ -60,14 +60,14 @@ public static class KeyedLoadBalancers
     }
 
     /// <summary>The endpoint for <paramref name="key"/>.</summary>
-    public static Endpoint Pick(this IKeyedLoadBalancer balancer, string key)
+    public static ServiceEndpoint Pick(this IKeyedLoadBalancer balancer, string key)
     {
         ArgumentNullException.ThrowIfNull(balancer);
         return balancer.Endpoints[balancer.PickIndex(key)];
     }
 
     /// <summary>The endpoint for the key whose hash is <paramref name="keyHash"/>.</summary>
-    public static Endpoint Pick(this IKeyedLoadBalancer balancer, ulong keyHash)
+    public static ServiceEndpoint Pick(this IKeyedLoadBalancer balancer, ulong keyHash)
     {
         ArgumentNullException.ThrowIfNull(balancer);
         return balancer.Endpoints[balancer.PickIndex(keyHash)];

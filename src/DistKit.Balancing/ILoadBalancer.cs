@@ -17,7 +17,7 @@ public interface ILoadBalancer
 public static class LoadBalancers
 {
     /// <summary>The endpoint for the next call.</summary>
-    public static Endpoint Pick(this ILoadBalancer balancer)
+    public static ServiceEndpoint Pick(this ILoadBalancer balancer)
     {
         ArgumentNullException.ThrowIfNull(balancer);
         return balancer.Endpoints[balancer.PickIndex()];

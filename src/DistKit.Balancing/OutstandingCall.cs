@@ -6,7 +6,7 @@ public readonly struct OutstandingCall : IDisposable, IEquatable<OutstandingCall
     private readonly EndpointLoad? _load;
     private readonly long _startedAt;
 
-    internal OutstandingCall(EndpointLoad load, Endpoint endpoint, int index)
+    internal OutstandingCall(EndpointLoad load, ServiceEndpoint endpoint, int index)
     {
         _load = load;
         Endpoint = endpoint;
@@ -18,7 +18,7 @@ public readonly struct OutstandingCall : IDisposable, IEquatable<OutstandingCall
     public int Index { get; }
 
     /// <summary>The endpoint.</summary>
-    public Endpoint Endpoint { get; }
+    public ServiceEndpoint Endpoint { get; }
 
     /// <inheritdoc />
     public void Dispose() => _load?.End(_startedAt);

@@ -14,7 +14,7 @@ public sealed class KeyedPolicyPropertyTests
         from n in Gen.Choose(1, 30)
         from weights in Gen.ArrayOf(Gen.Choose(1, 20), n)
         from tag in Gen.Choose(0, 1_000_000)
-        select new EndpointSet(weights.Select((w, i) => new Endpoint($"10.{tag % 250}.{i / 250}.{i % 250}:80", w)));
+        select new EndpointSet(weights.Select((w, i) => new ServiceEndpoint($"10.{tag % 250}.{i / 250}.{i % 250}:80", w)));
 
     private static readonly Gen<(EndpointSet Set, string Policy, ulong[] Keys)> Runs =
         from set in Sets
@@ -80,7 +80,7 @@ public sealed class KeyedPolicyPropertyTests
     public Property Maglev_GivesEveryEqualEndpointItsShareOfTheTable_ToWithinOneSlot() =>
         Prop.ForAll(Gen.Choose(1, 60).ToArbitrary(), n =>
         {
-            var set = new EndpointSet(Enumerable.Range(0, n).Select(i => new Endpoint($"maglev-{i}")));
+            var set = new EndpointSet(Enumerable.Range(0, n).Select(i => new ServiceEndpoint($"maglev-{i}")));
             var counts = new MaglevBalancer(set, 6007).SlotCounts();
             Assert.True(counts.Max() - counts.Min() <= 1, $"slots per endpoint range {counts.Min()}..{counts.Max()}");
         });
@@ -88,7 +88,7 @@ public sealed class KeyedPolicyPropertyTests
     [Fact]
     public void Maglev_WithATableOfMoreThan100SlotsPerEndpoint_KeepsEveryShareWithin1PercentOfTheMean()
     {
-        var set = new EndpointSet(Enumerable.Range(0, 500).Select(i => new Endpoint($"10.1.{i / 250}.{i % 250}:443")));
+        var set = new EndpointSet(Enumerable.Range(0, 500).Select(i => new ServiceEndpoint($"10.1.{i / 250}.{i % 250}:443")));
         var counts = new MaglevBalancer(set).SlotCounts();
         var mean = counts.Average();
         Assert.All(counts, c => Assert.InRange(c, mean * 0.99, mean * 1.01));
@@ -97,7 +97,7 @@ public sealed class KeyedPolicyPropertyTests
     [Fact]
     public void Maglev_FollowsWeights()
     {
-        var set = new EndpointSet([new Endpoint("a", 1), new Endpoint("b", 2), new Endpoint("c", 5)]);
+        var set = new EndpointSet([new ServiceEndpoint("a", 1), new ServiceEndpoint("b", 2), new ServiceEndpoint("c", 5)]);
         var counts = new MaglevBalancer(set, 65537).SlotCounts();
         Assert.InRange(counts[1] / (double)counts[0], 1.98, 2.02);
         Assert.InRange(counts[2] / (double)counts[0], 4.95, 5.05);
@@ -105,12 +105,12 @@ public sealed class KeyedPolicyPropertyTests
 
     [Fact]
     public void Maglev_RefusesATableSizeThatIsNotPrime() =>
-        Assert.Throws<ArgumentException>(() => new MaglevBalancer(new EndpointSet([new Endpoint("a")]), 65536));
+        Assert.Throws<ArgumentException>(() => new MaglevBalancer(new EndpointSet([new ServiceEndpoint("a")]), 65536));
 
     [Fact]
     public void RendezvousAndRing_FollowWeights_OverManyKeys()
     {
-        var set = new EndpointSet([new Endpoint("a", 1), new Endpoint("b", 3)]);
+        var set = new EndpointSet([new ServiceEndpoint("a", 1), new ServiceEndpoint("b", 3)]);
         foreach (var policy in new IKeyedLoadBalancer[] { new RendezvousBalancer(set), new RingHashBalancer(set, 4000) })
         {
             var counts = new int[2];

@@ -6,7 +6,7 @@ namespace DistKit.Balancing.Tests;
 /// <summary>Peak EWMA: slow endpoints are avoided at once and tried again as their average decays.</summary>
 public sealed class PeakEwmaTests
 {
-    private static readonly EndpointSet Two = new([new Endpoint("fast"), new Endpoint("slow")]);
+    private static readonly EndpointSet Two = new([new ServiceEndpoint("fast"), new ServiceEndpoint("slow")]);
 
     [Fact]
     public void OneSlowAnswer_MakesTheEndpointLoseEveryComparison()

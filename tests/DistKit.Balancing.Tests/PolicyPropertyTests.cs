@@ -12,7 +12,7 @@ public sealed class PolicyPropertyTests
     private static readonly Gen<EndpointSet> Sets =
         from n in Gen.Choose(1, 40)
         from weights in Gen.ArrayOf(Gen.Choose(1, 50), n)
-        select new EndpointSet(weights.Select((w, i) => new Endpoint($"e{i}", w)));
+        select new EndpointSet(weights.Select((w, i) => new ServiceEndpoint($"e{i}", w)));
 
     private static readonly Gen<(EndpointSet Set, int Seed)> SetsAndSeeds =
         from set in Sets

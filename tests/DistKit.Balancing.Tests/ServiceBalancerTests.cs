@@ -11,9 +11,9 @@ namespace DistKit.Balancing.Tests;
 /// <summary>A service balancer's plans, passive health, panic mode, slow start and retry budget.</summary>
 public sealed class ServiceBalancerTests
 {
-    private static readonly Endpoint[] Three = [new("a"), new("b"), new("c")];
+    private static readonly ServiceEndpoint[] Three = [new("a"), new("b"), new("c")];
 
-    private static ServiceBalancer Make(FakeTimeProvider time, Action<ServiceBalancingOptions>? configure = null, IEnumerable<Endpoint>? endpoints = null)
+    private static ServiceBalancer Make(FakeTimeProvider time, Action<ServiceBalancingOptions>? configure = null, IEnumerable<ServiceEndpoint>? endpoints = null)
     {
         var options = new ServiceBalancingOptions
         {
@@ -37,7 +37,7 @@ public sealed class ServiceBalancerTests
         Prop.ForAll(PlanRuns.ToArbitrary(), run =>
         {
             var balancer = new ServiceBalancer("s", new ServiceBalancingOptions { Policy = run.Policy, RetryBudget = null });
-            balancer.Update(Enumerable.Range(0, run.Count).Select(i => new Endpoint($"e{i}")));
+            balancer.Update(Enumerable.Range(0, run.Count).Select(i => new ServiceEndpoint($"e{i}")));
             var plan = balancer.Plan(run.Count % 2 == 0 ? "some-key" : null);
             var tried = new List<string>();
             while (plan.TryNext(out var call))
@@ -125,7 +125,7 @@ public sealed class ServiceBalancerTests
         {
             o.Health.MaxEjectedShare = 1;
             o.Health.PanicThreshold = 0;
-        }, [new Endpoint("only")]);
+        }, [new ServiceEndpoint("only")]);
         FailOn(balancer, "only", 3);
         Assert.Throws<NoEndpointsException>(() => balancer.Plan());
     }
@@ -134,7 +134,7 @@ public sealed class ServiceBalancerTests
     public void ASingleEndpoint_IsNeverLeftUnusable_ByDefault()
     {
         var time = new FakeTimeProvider();
-        var balancer = Make(time, endpoints: [new Endpoint("only")]);
+        var balancer = Make(time, endpoints: [new ServiceEndpoint("only")]);
         FailOn(balancer, "only", 3);
         Assert.True(balancer.Plan().Panic);
         Assert.Equal(["only"], FirstPicks(balancer, 5).Distinct());
@@ -149,7 +149,7 @@ public sealed class ServiceBalancerTests
             o.Health.SlowStart = TimeSpan.FromSeconds(60);
             o.Health.SlowStartInitialShare = 0.1;
         });
-        balancer.Update([.. Three, new Endpoint("d")]);
+        balancer.Update([.. Three, new ServiceEndpoint("d")]);
         var early = FirstPicks(balancer, 8000).Count(p => p == "d") / 8000.0;
         time.Advance(TimeSpan.FromSeconds(60));
         var later = FirstPicks(balancer, 8000).Count(p => p == "d") / 8000.0;
@@ -171,7 +171,7 @@ public sealed class ServiceBalancerTests
     public void TheRetryBudget_StopsRetries_WhenSpent()
     {
         var time = new FakeTimeProvider();
-        var balancer = Make(time, o => o.RetryBudget = new RetryBudgetOptions { Ratio = 0.5, MinPerSecond = 0 }, Enumerable.Range(0, 10).Select(i => new Endpoint($"e{i}")));
+        var balancer = Make(time, o => o.RetryBudget = new RetryBudgetOptions { Ratio = 0.5, MinPerSecond = 0 }, Enumerable.Range(0, 10).Select(i => new ServiceEndpoint($"e{i}")));
         var retries = 0;
         for (var call = 0; call < 100; call++)
         {
@@ -195,7 +195,7 @@ public sealed class ServiceBalancerTests
         var time = new FakeTimeProvider();
         var balancer = Make(time);
         FailOn(balancer, "b", 3);
-        balancer.Update([new Endpoint("b"), new Endpoint("c", 2)]);
+        balancer.Update([new ServiceEndpoint("b"), new ServiceEndpoint("c", 2)]);
         Assert.NotNull(balancer.Status().Single(s => s.Endpoint.Address == "b").EjectedUntil);
         Assert.Equal(["b", "c"], balancer.Status().Select(s => s.Endpoint.Address));
         Assert.Equal(2, balancer.Status().Single(s => s.Endpoint.Address == "c").Endpoint.Weight);

@@ -8,7 +8,7 @@ public sealed class ValidationTests
     [Fact]
     public void SmoothWeightedRoundRobin_5_1_1_IsNginxsCycle()
     {
-        var set = new EndpointSet([new Endpoint("a", 5), new Endpoint("b", 1), new Endpoint("c", 1)]);
+        var set = new EndpointSet([new ServiceEndpoint("a", 5), new ServiceEndpoint("b", 1), new ServiceEndpoint("c", 1)]);
 
         var cycle = string.Concat(SmoothWeightedRoundRobinBalancer.Cycle(set).Select(i => set[i].Address));
 

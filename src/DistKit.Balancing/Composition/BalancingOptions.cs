@@ -44,7 +44,7 @@ public sealed class ServiceSettings
     public string? Policy { get; set; }
 
     /// <summary>A fixed list of endpoints; when set, neither DNS nor the registry is asked.</summary>
-    public List<Endpoint> Endpoints { get; } = [];
+    public List<ServiceEndpoint> Endpoints { get; } = [];
 
     /// <summary>A DNS name and port (<c>orders.internal:8080</c>) resolved again every <see cref="DnsRefresh"/>.</summary>
     public string? Dns { get; set; }

@@ -115,15 +115,15 @@ public static class BalancingServiceCollectionExtensions
     }
 
     // An endpoint is a string ("http://10.0.0.7:8080") or an object with Address and Weight.
-    private static Endpoint EndpointOf(SettingReader settings, string key, IConfigurationSection endpoint)
+    private static ServiceEndpoint EndpointOf(SettingReader settings, string key, IConfigurationSection endpoint)
     {
         if (endpoint.Value is { Length: > 0 } address)
         {
-            return new Endpoint(address.Trim());
+            return new ServiceEndpoint(address.Trim());
         }
 
         var weight = settings.Count($"{key}:Weight") ?? 1;
-        return new Endpoint(settings.Text($"{key}:Address") ?? throw settings.Error($"{key}:Address", "an endpoint needs an address"), (int)Math.Min(weight, int.MaxValue));
+        return new ServiceEndpoint(settings.Text($"{key}:Address") ?? throw settings.Error($"{key}:Address", "an endpoint needs an address"), (int)Math.Min(weight, int.MaxValue));
     }
 
     private static double? Number(SettingReader settings, string key) =>

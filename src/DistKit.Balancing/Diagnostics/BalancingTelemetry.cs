@@ -31,7 +31,7 @@ public sealed class BalancingTelemetry
         _ejections = meter.CreateCounter<long>("distkit.balancing.ejections", "{ejection}", "Endpoints ejected for failing, by service and endpoint.");
         _retries = meter.CreateCounter<long>("distkit.balancing.retries", "{retry}", "Retries sent to another endpoint, by service.");
         _retriesRefused = meter.CreateCounter<long>("distkit.balancing.retry_budget.exhausted", "{retry}", "Retries not sent because the retry budget was spent, by service.");
-        _updates = meter.CreateCounter<long>("distkit.balancing.endpoint_updates", "{update}", "Endpoint lists received from discovery, by service.");
+        _updates = meter.CreateCounter<long>("distkit.balancing.endpoint_updates", "{update}", "ServiceEndpoint lists received from discovery, by service.");
         Logger = loggers?.CreateLogger(Name) ?? NullLogger.Instance;
     }
 

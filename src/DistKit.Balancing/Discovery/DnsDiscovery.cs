@@ -49,12 +49,12 @@ public sealed class DnsDiscovery : IServiceDiscovery
 
     /// <inheritdoc />
     /// <remarks>The first lookup's failure is thrown; later ones keep the last list until a lookup succeeds.</remarks>
-    public async IAsyncEnumerable<IReadOnlyList<Endpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<Endpoint>? last = null;
+        IReadOnlyList<ServiceEndpoint>? last = null;
         while (true)
         {
-            IReadOnlyList<Endpoint>? found = null;
+            IReadOnlyList<ServiceEndpoint>? found = null;
             try
             {
                 found = await ResolveAsync(cancellationToken).ConfigureAwait(false);
@@ -74,13 +74,13 @@ public sealed class DnsDiscovery : IServiceDiscovery
         }
     }
 
-    private async Task<IReadOnlyList<Endpoint>> ResolveAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ServiceEndpoint>> ResolveAsync(CancellationToken cancellationToken)
     {
         var addresses = await _resolve(Host, cancellationToken).ConfigureAwait(false);
         return [.. addresses
             .Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)
             .Distinct()
-            .Select(a => new Endpoint($"{Scheme}://{(a.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString())}:{Port}"))
+            .Select(a => new ServiceEndpoint($"{Scheme}://{(a.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString())}:{Port}"))
             .OrderBy(e => e.Address, StringComparer.Ordinal)];
     }
 }

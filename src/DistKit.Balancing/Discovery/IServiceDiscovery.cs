@@ -8,7 +8,7 @@ public interface IServiceDiscovery
     /// the whole list again after every change. Ends only by <paramref name="cancellationToken"/>
     /// or by throwing when the source fails (the caller keeps the last list and watches again).
     /// </summary>
-    IAsyncEnumerable<IReadOnlyList<Endpoint>> WatchAsync(string service, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A discovery that instances register in: each registration lives while its holder does.</summary>
@@ -22,10 +22,10 @@ public interface IServiceRegistry : IServiceDiscovery
     /// disposed or its holder dies: the registration is a lease of <paramref name="ttl"/> that renews
     /// itself, so a killed process vanishes from the list within the TTL.
     /// </summary>
-    Task<ServiceRegistration> RegisterAsync(string service, Endpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default);
+    Task<ServiceRegistration> RegisterAsync(string service, ServiceEndpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>The endpoints registered under <paramref name="service"/> now, in address order.</summary>
-    Task<IReadOnlyList<Endpoint>> ListAsync(string service, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ServiceEndpoint>> ListAsync(string service, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A registration; dispose it to leave the service.</summary>
@@ -35,7 +35,7 @@ public abstract class ServiceRegistration : IAsyncDisposable
     public abstract string Service { get; }
 
     /// <summary>The endpoint registered.</summary>
-    public abstract Endpoint Endpoint { get; }
+    public abstract ServiceEndpoint Endpoint { get; }
 
     /// <summary>True while the registry lists it; a registration whose lease was lost (the engine away too long) registers again by itself.</summary>
     public abstract bool IsRegistered { get; }

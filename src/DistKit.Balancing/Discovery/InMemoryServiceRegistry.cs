@@ -10,15 +10,15 @@ namespace DistKit.Balancing.Discovery;
 public sealed class InMemoryServiceRegistry : IServiceRegistry
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<long, Endpoint>> _services = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Channel<IReadOnlyList<Endpoint>>>> _watchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<long, ServiceEndpoint>> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Channel<IReadOnlyList<ServiceEndpoint>>>> _watchers = new(StringComparer.Ordinal);
     private long _nextId;
 
     /// <inheritdoc />
     public string Engine => "embedded";
 
     /// <inheritdoc />
-    public Task<ServiceRegistration> RegisterAsync(string service, Endpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public Task<ServiceRegistration> RegisterAsync(string service, ServiceEndpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -42,7 +42,7 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Endpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ServiceEndpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -51,10 +51,10 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<IReadOnlyList<Endpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Only the newest list matters: a slow watcher skips the ones in between.
-        var channel = Channel.CreateBounded<IReadOnlyList<Endpoint>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        var channel = Channel.CreateBounded<IReadOnlyList<ServiceEndpoint>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         lock (_gate)
         {
             if (!_watchers.TryGetValue(service, out var list))
@@ -95,7 +95,7 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
     }
 
     // With _gate held. Two registrations of one address (a restart before the old one left) show once: the newest.
-    private IReadOnlyList<Endpoint> ListLocked(string service) =>
+    private IReadOnlyList<ServiceEndpoint> ListLocked(string service) =>
         _services.TryGetValue(service, out var entries)
             ? [.. entries.OrderBy(e => e.Key).GroupBy(e => e.Value.Address, StringComparer.Ordinal).Select(g => g.Last().Value).OrderBy(e => e.Address, StringComparer.Ordinal)]
             : [];
@@ -112,13 +112,13 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
         }
     }
 
-    private sealed class Registration(InMemoryServiceRegistry owner, string service, Endpoint endpoint, long id) : ServiceRegistration
+    private sealed class Registration(InMemoryServiceRegistry owner, string service, ServiceEndpoint endpoint, long id) : ServiceRegistration
     {
         private int _disposed;
 
         public override string Service => service;
 
-        public override Endpoint Endpoint => endpoint;
+        public override ServiceEndpoint Endpoint => endpoint;
 
         public override bool IsRegistered => Volatile.Read(ref _disposed) == 0;
 

@@ -97,7 +97,7 @@ public sealed class BalancingHandler : DelegatingHandler
 
     private static bool HasAnother(AttemptPlan plan) => plan.Remaining > 0;
 
-    private static Uri Physical(Uri logical, Endpoint endpoint)
+    private static Uri Physical(Uri logical, ServiceEndpoint endpoint)
     {
         var builder = new UriBuilder(logical);
         if (Uri.TryCreate(endpoint.Address, UriKind.Absolute, out var target) && target.Scheme is "http" or "https")

@@ -57,7 +57,7 @@ public sealed class ServiceBalancer
     /// keep their load and health; new ones slow-start when slow start is on (not those of the first list).
     /// </summary>
     /// <exception cref="ArgumentException">Two endpoints share an address, or a weight is out of range.</exception>
-    public void Update(IEnumerable<Endpoint> endpoints)
+    public void Update(IEnumerable<ServiceEndpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var list = endpoints.ToList();
@@ -288,4 +288,4 @@ public sealed class ServiceBalancer
 /// <param name="Outstanding">Calls in flight.</param>
 /// <param name="Latency">The peak-EWMA latency, decayed to now.</param>
 /// <param name="ConsecutiveFailures">Failures since its last success.</param>
-public sealed record EndpointStatus(Endpoint Endpoint, DateTimeOffset? EjectedUntil, int Outstanding, TimeSpan Latency, int ConsecutiveFailures);
+public sealed record EndpointStatus(ServiceEndpoint Endpoint, DateTimeOffset? EjectedUntil, int Outstanding, TimeSpan Latency, int ConsecutiveFailures);

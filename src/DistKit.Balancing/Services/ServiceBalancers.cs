@@ -115,7 +115,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
     {
         if (settings is { Endpoints.Count: > 0 })
         {
-            return new StaticDiscovery(new Dictionary<string, IReadOnlyList<Endpoint>> { [service] = settings.Endpoints });
+            return new StaticDiscovery(new Dictionary<string, IReadOnlyList<ServiceEndpoint>> { [service] = settings.Endpoints });
         }
 
         if (settings?.Dns is { } dns && DnsTarget.TryParse(dns) is { } target)

@@ -20,7 +20,7 @@ public sealed class ServiceCall
     }
 
     /// <summary>The endpoint called.</summary>
-    public Endpoint Endpoint { get; }
+    public ServiceEndpoint Endpoint { get; }
 
     /// <summary>The call answered as it should.</summary>
     public void Succeeded()

@@ -1,9 +1,9 @@
 namespace DistKit.Balancing.Services;
 
 /// <summary>What a service balancer knows of one address, kept across endpoint-set updates.</summary>
-internal sealed class TrackedEndpoint(Endpoint endpoint, EndpointLoad load)
+internal sealed class TrackedEndpoint(ServiceEndpoint endpoint, EndpointLoad load)
 {
-    public Endpoint Endpoint { get; set; } = endpoint;
+    public ServiceEndpoint Endpoint { get; set; } = endpoint;
 
     public EndpointLoad Load { get; } = load;
 

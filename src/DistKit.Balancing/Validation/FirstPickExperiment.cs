@@ -32,7 +32,7 @@ public static class FirstPickExperiment
             throw new ArgumentException($"'{policy}' is not one of {string.Join(", ", Policies)}", nameof(policy));
         }
 
-        var set = new EndpointSet(Enumerable.Range(0, endpoints).Select(i => new Endpoint($"endpoint-{i}")));
+        var set = new EndpointSet(Enumerable.Range(0, endpoints).Select(i => new ServiceEndpoint($"endpoint-{i}")));
         var keyed = BalancingPolicies.IsKeyed(policy) ? (IKeyedLoadBalancer)BalancingPolicies.Create(policy, set, random: random) : null;
         var counts = new long[endpoints];
         Span<int> order = stackalloc int[endpoints];

@@ -13,7 +13,7 @@ namespace DistKit.Etcd.Balancing;
 /// etcd lease. When the lease is lost (etcd away for longer than the TTL), it registers again as soon
 /// as etcd answers, until disposed.
 /// </summary>
-internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, string service, Endpoint endpoint, string instance, LeaseOptions options) : ServiceRegistration
+internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, string service, ServiceEndpoint endpoint, string instance, LeaseOptions options) : ServiceRegistration
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
@@ -25,7 +25,7 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
 
     public override string Service => service;
 
-    public override Endpoint Endpoint => endpoint;
+    public override ServiceEndpoint Endpoint => endpoint;
 
     public override bool IsRegistered => Volatile.Read(ref _lease) is { Lost.IsCancellationRequested: false };
 

@@ -38,7 +38,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     public string PrefixOf(string service) => $"{_prefix}{service}/";
 
     /// <inheritdoc />
-    public async Task<ServiceRegistration> RegisterAsync(string service, Endpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public async Task<ServiceRegistration> RegisterAsync(string service, ServiceEndpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -51,7 +51,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Endpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ServiceEndpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
         var (endpoints, _) = await ReadAsync(service, cancellationToken).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<IReadOnlyList<Endpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
         var (endpoints, revision) = await ReadAsync(service, cancellationToken).ConfigureAwait(false);
@@ -126,11 +126,11 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
 
     internal ByteString KeyOf(string service, string instance) => ByteString.CopyFromUtf8($"{PrefixOf(service)}{instance}");
 
-    internal static ByteString ValueOf(Endpoint endpoint) => ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(
+    internal static ByteString ValueOf(ServiceEndpoint endpoint) => ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(
         new EtcdServiceRecord(endpoint.Address, endpoint.Weight, endpoint.Metadata.Count == 0 ? null : new Dictionary<string, string>(endpoint.Metadata)),
         EtcdServiceJsonContext.Default.EtcdServiceRecord));
 
-    private async Task<(Dictionary<string, (Endpoint Endpoint, long Created)> Endpoints, long Revision)> ReadAsync(string service, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, (ServiceEndpoint Endpoint, long Created)> Endpoints, long Revision)> ReadAsync(string service, CancellationToken cancellationToken)
     {
         var prefix = ByteString.CopyFromUtf8(PrefixOf(service));
         RangeResponse range;
@@ -143,7 +143,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
             throw EtcdErrors.Unavailable(e);
         }
 
-        var endpoints = new Dictionary<string, (Endpoint, long)>(StringComparer.Ordinal);
+        var endpoints = new Dictionary<string, (ServiceEndpoint, long)>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
             if (EndpointOf(kv.Value) is { } endpoint)
@@ -156,14 +156,14 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     }
 
     // Two instances of one address (a restart before the old lease ran out) show once: the newer.
-    private static IReadOnlyList<Endpoint> ListOf(Dictionary<string, (Endpoint Endpoint, long Created)> endpoints) =>
+    private static IReadOnlyList<ServiceEndpoint> ListOf(Dictionary<string, (ServiceEndpoint Endpoint, long Created)> endpoints) =>
         [.. endpoints.Values
             .GroupBy(e => e.Endpoint.Address, StringComparer.Ordinal)
             .Select(g => g.MaxBy(e => e.Created).Endpoint)
             .OrderBy(e => e.Address, StringComparer.Ordinal)];
 
     // A key written by something else, or damaged, is skipped rather than failing the whole service.
-    private static Endpoint? EndpointOf(ByteString value)
+    private static ServiceEndpoint? EndpointOf(ByteString value)
     {
         try
         {
@@ -173,7 +173,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
                 return null;
             }
 
-            return new Endpoint(record.Address, record.Weight) { Metadata = record.Metadata ?? [] };
+            return new ServiceEndpoint(record.Address, record.Weight) { Metadata = record.Metadata ?? [] };
         }
         catch (JsonException)
         {

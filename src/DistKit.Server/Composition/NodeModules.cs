@@ -1,3 +1,4 @@
+using DistKit.Server.Balancing;
 using DistKit.Server.Configuration;
 using DistKit.Server.Ids;
 using DistKit.Server.Jobs;
@@ -8,5 +9,5 @@ namespace DistKit.Server.Composition;
 /// <summary>The capability modules the node serves: the one list a new capability adds its module to.</summary>
 internal static class NodeModules
 {
-    public static IReadOnlyList<INodeModule> All { get; } = [new IdsModule(), new LocksModule(), new JobsModule(), new ConfigModule()];
+    public static IReadOnlyList<INodeModule> All { get; } = [new IdsModule(), new LocksModule(), new JobsModule(), new ConfigModule(), new BalancingModule()];
 }

@@ -16,5 +16,9 @@ namespace DistKit.Server.Http;
 [JsonSerializable(typeof(Jobs.JobView))]
 [JsonSerializable(typeof(Jobs.JobList))]
 [JsonSerializable(typeof(Jobs.ShardsView))]
+[JsonSerializable(typeof(Balancing.RegisterEndpointBody))]
+[JsonSerializable(typeof(Balancing.RegisteredEndpoint))]
+[JsonSerializable(typeof(Balancing.DeregisteredEndpoint))]
+[JsonSerializable(typeof(Balancing.ServiceEndpointList))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
