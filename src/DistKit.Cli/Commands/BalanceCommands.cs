@@ -6,14 +6,16 @@ using DistKit.Cli.Conventions;
 namespace DistKit.Cli.Commands;
 
 /// <summary><c>distkit balance validate</c>: how evenly each balancing policy spreads new clients' first picks.</summary>
-internal sealed class BalanceCommands : ICommandGroup
+internal sealed partial class BalanceCommands : ICommandGroup
 {
     public string Name => "balance";
 
     public Command Build()
     {
-        var group = new Command(Name, "Check load-balancing policies: validate reruns the shuffle experiment for every policy");
+        var group = new Command(Name, "Load balancing: validate reruns the shuffle experiment for every policy; register and endpoints use the service registry");
         group.Subcommands.Add(Validate());
+        group.Subcommands.Add(Register());
+        group.Subcommands.Add(Endpoints());
         return group;
     }
 

@@ -19,6 +19,8 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(JobsBenchResult))]
 [JsonSerializable(typeof(ConfigBenchResult))]
 [JsonSerializable(typeof(BalanceValidation))]
+[JsonSerializable(typeof(BalanceRegistration))]
+[JsonSerializable(typeof(BalanceEndpoints))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
 [JsonSerializable(typeof(List<HistoryRow>))]

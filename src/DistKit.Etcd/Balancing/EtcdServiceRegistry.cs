@@ -43,7 +43,9 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
         ServiceNames.ThrowIfInvalid(service);
         ArgumentNullException.ThrowIfNull(endpoint);
         _ = new EndpointSet([endpoint]);
-        var options = new LeaseOptions { Ttl = ttl }.Validate();
+        // No clock-drift padding: nobody takes a registration over, so nothing needs the margin,
+        // and a dead instance should leave the list at its TTL, not later.
+        var options = new LeaseOptions { Ttl = ttl, ClockDrift = TimeSpan.Zero }.Validate();
         var registration = new EtcdServiceRegistration(this, service, endpoint, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), options);
         await registration.RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
         registration.KeepRegistered();
