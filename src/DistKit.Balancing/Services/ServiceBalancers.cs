@@ -17,7 +17,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly BalancingOptions _options;
-    private readonly IServiceRegistry? _registry;
+    private readonly ConfiguredDiscovery _discovery;
     private readonly TimeProvider _time;
     private readonly BalancingTelemetry _telemetry;
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +29,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _registry = registry;
+        _discovery = new ConfiguredDiscovery(options, registry, time);
         _time = time ?? TimeProvider.System;
         _telemetry = telemetry ?? new BalancingTelemetry();
     }
@@ -101,7 +101,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
             }
 
             var settings = _options.Services.GetValueOrDefault(service);
-            var discovery = DiscoveryFor(service, settings);
+            var discovery = _discovery.SourceOf(service);
             var balancingOptions = settings?.Policy is { } policy ? WithPolicy(_options.Defaults, policy) : _options.Defaults;
             var balancer = new ServiceBalancer(service, balancingOptions, _time, _telemetry);
             entry = new Entry(balancer);
@@ -109,22 +109,6 @@ public sealed class ServiceBalancers : IAsyncDisposable
             _entries[service] = entry;
             return entry;
         }
-    }
-
-    private IServiceDiscovery DiscoveryFor(string service, ServiceSettings? settings)
-    {
-        if (settings is { Endpoints.Count: > 0 })
-        {
-            return new StaticDiscovery(new Dictionary<string, IReadOnlyList<ServiceEndpoint>> { [service] = settings.Endpoints });
-        }
-
-        if (settings?.Dns is { } dns && DnsTarget.TryParse(dns) is { } target)
-        {
-            return new DnsDiscovery(target.Host, target.Port, settings.Scheme, settings.DnsRefresh, _time);
-        }
-
-        return _registry ?? throw new ArgumentException(
-            $"service '{service}' has no endpoints configured (DistKit:Balancing:Services:{service}:Endpoints or :Dns) and no registry is registered", nameof(service));
     }
 
     private async Task FollowAsync(Entry entry, IServiceDiscovery discovery, CancellationToken stop)
