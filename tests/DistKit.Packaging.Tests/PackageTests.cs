@@ -6,7 +6,7 @@ namespace DistKit.Packaging.Tests;
 /// <summary>What <c>dotnet pack DistKit.slnx</c> produces is what a user installs: one package per library, complete, and light.</summary>
 public sealed class PackageTests
 {
-    private static readonly string[] Libraries = ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
+    private static readonly string[] Libraries = ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Balancing.Grpc", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
 
     // Packages an app gets only when it chose the embedded stores.
     private static readonly string[] EmbeddedStores = ["Microsoft.Data.Sqlite", "SQLitePCLRaw", "Lucene.Net", "DistKit.Sqlite", "DistKit.Lucene"];
@@ -78,6 +78,20 @@ public sealed class PackageTests
         var heavy = seen.Where(id => EmbeddedStores.Any(store => id.StartsWith(store, StringComparison.OrdinalIgnoreCase))).ToList();
         Assert.True(heavy.Count == 0, $"{library} brings {string.Join(", ", heavy)} (all it brings: {string.Join(", ", seen.Order())})");
         Assert.Contains("DistKit.Core", seen);
+    }
+
+    [Fact]
+    public async Task TheBalancingPackage_CarriesNoGrpc_ItsGrpcIntegrationDoes()
+    {
+        var (feed, version) = await PackageFeed.GetAsync();
+        using var balancing = Open(feed, "DistKit.Balancing", version);
+        using var grpc = Open(feed, "DistKit.Balancing.Grpc", version);
+        string[] DependenciesOf(ZipArchive package) =>
+            [.. Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value)];
+
+        Assert.DoesNotContain(DependenciesOf(balancing), id => id.StartsWith("Grpc", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("Grpc.Net.Client", DependenciesOf(grpc));
+        Assert.Contains("DistKit.Balancing", DependenciesOf(grpc));
     }
 
     private static ZipArchive Open(string feed, string id, string version)
