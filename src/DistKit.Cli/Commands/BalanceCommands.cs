@@ -12,8 +12,9 @@ internal sealed partial class BalanceCommands : ICommandGroup
 
     public Command Build()
     {
-        var group = new Command(Name, "Load balancing: validate reruns the shuffle experiment for every policy; register and endpoints use the service registry");
+        var group = new Command(Name, "Load balancing: validate and simulate measure the policies; register and endpoints use the service registry");
         group.Subcommands.Add(Validate());
+        group.Subcommands.Add(Simulate());
         group.Subcommands.Add(Register());
         group.Subcommands.Add(Endpoints());
         return group;

@@ -20,6 +20,7 @@ namespace DistKit.Cli.Conventions;
 [JsonSerializable(typeof(ConfigBenchResult))]
 [JsonSerializable(typeof(BalanceValidation))]
 [JsonSerializable(typeof(BalanceRegistration))]
+[JsonSerializable(typeof(BalanceSimulation))]
 [JsonSerializable(typeof(BalanceEndpoints))]
 [JsonSerializable(typeof(DecodedIdOutput))]
 [JsonSerializable(typeof(LayoutOutput))]
