@@ -44,6 +44,12 @@ internal sealed class DistKitLoadBalancer(IChannelControlHelper controller, ILog
                 loads.Add(load);
                 subchannels.Add(subchannel);
             }
+
+            // Forget addresses no longer ready: a long-lived channel over churning instances stays small.
+            foreach (var gone in _loads.Keys.Where(a => !endpoints.Any(e => e.Address == a)).ToList())
+            {
+                _loads.Remove(gone);
+            }
         }
 
         var set = new EndpointSet(endpoints);

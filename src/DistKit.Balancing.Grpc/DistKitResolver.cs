@@ -16,6 +16,7 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
 
     private readonly CancellationTokenSource _stop = new();
     private Task _follow = Task.CompletedTask;
+    private volatile bool _disposed;
 
     public override void Start(Action<ResolverResult> listener)
     {
@@ -32,6 +33,7 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
     {
         if (disposing)
         {
+            _disposed = true;
             _stop.Cancel();
             _stop.Dispose();
         }
@@ -46,7 +48,7 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
         if (Uri.TryCreate(endpoint.Address, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
         {
             host = uri.Host;
-            port = uri.IsDefaultPort && defaultPort > 0 ? defaultPort : uri.Port;
+            port = uri.Port; // an http URL without a port is port 80, as written
         }
         else
         {
@@ -77,10 +79,16 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
                         {
                             addresses.Add(AddressOf(endpoint, defaultPort));
                         }
-                        catch (FormatException)
+                        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
                         {
                             // An address gRPC cannot dial is left out, not the whole list.
                         }
+                    }
+
+                    // The channel may have disposed us while discovery was answering.
+                    if (_disposed)
+                    {
+                        return;
                     }
 
                     listener(ResolverResult.ForResult(addresses));
@@ -94,6 +102,11 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // The channel keeps its subchannels; calls fail only if it had none.
+                if (_disposed)
+                {
+                    return;
+                }
+
                 listener(ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"discovery of '{service}' failed: {e.Message}", e)));
             }
 

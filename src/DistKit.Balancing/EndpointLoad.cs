@@ -37,20 +37,33 @@ public sealed class EndpointLoad
 
     /// <summary>
     /// Finagle's peak-EWMA cost: the decayed latency times calls in flight plus one. An endpoint not
-    /// yet measured costs only its calls in flight, so it is tried early and measured.
+    /// yet measured costs nothing while idle, so it is tried and measured; once it has a call in
+    /// flight it costs a penalty above any measured endpoint, so a new endpoint that hangs gets one
+    /// call per client, not a flood.
     /// </summary>
     internal double Cost(long now)
     {
         var latency = DecayedLatencyTicks(now);
         var outstanding = Volatile.Read(ref _outstanding);
-        return latency <= 0 ? outstanding : latency * (outstanding + 1);
+        if (latency <= 0)
+        {
+            return outstanding == 0 ? 0 : UnmeasuredPenalty + outstanding;
+        }
+
+        return latency * (outstanding + 1);
     }
+
+    // Finagle's penalty (Long.MaxValue >> 16 in nanoseconds, about 39 hours), in ticks of any frequency.
+    private const double UnmeasuredPenalty = 1.4e14;
 
     internal long Begin()
     {
         Interlocked.Increment(ref _outstanding);
         return Time.GetTimestamp();
     }
+
+    /// <summary>Ends a call without a latency sample (the caller gave up: its time says nothing of the endpoint).</summary>
+    internal void EndUnmeasured() => Interlocked.Decrement(ref _outstanding);
 
     internal void End(long startedAt, bool succeeded = true)
     {

@@ -42,6 +42,7 @@ internal sealed class Backend : IAsyncDisposable
     private readonly WebApplication _app;
     private int _hits;
     private volatile bool _failing;
+    private volatile bool _hanging;
 
     private Backend(WebApplication app, string name)
     {
@@ -61,6 +62,13 @@ internal sealed class Backend : IAsyncDisposable
         set => _failing = value;
     }
 
+    /// <summary>While set, requests are accepted and never answered (until the client gives up).</summary>
+    public bool Hanging
+    {
+        get => _hanging;
+        set => _hanging = value;
+    }
+
     public static async Task<Backend> StartAsync(string name, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -71,6 +79,11 @@ internal sealed class Backend : IAsyncDisposable
         app.MapMethods("/who", ["GET", "POST"], async (HttpContext context) =>
         {
             Interlocked.Increment(ref backend._hits);
+            if (backend.Hanging)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, context.RequestAborted);
+            }
+
             if (backend.Failing)
             {
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);

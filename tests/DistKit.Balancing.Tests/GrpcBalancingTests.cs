@@ -48,8 +48,11 @@ public sealed class GrpcBalancingTests
         var counts = servers.All.Select(s => answers.Count(a => a == s.Name)).ToList();
         Assert.Equal(300, counts.Sum());
 
-        // Sequential calls leave every policy free to use every server; none may be starved.
-        Assert.All(counts, c => Assert.True(c >= 30, $"calls per server: {string.Join(", ", counts)}"));
+        // Sequential calls to equal servers: round robin and least outstanding spread them. Peak
+        // EWMA is meant to follow latency — one slow answer (a cold first call) keeps a server
+        // out for seconds — so of it we ask only that it uses every server.
+        var least = policy == BalancingPolicies.PeakEwma ? 1 : 30;
+        Assert.All(counts, c => Assert.True(c >= least, $"calls per server: {string.Join(", ", counts)}"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -86,6 +89,16 @@ public sealed class GrpcBalancingTests
 
         using var channel = Channel(registry, BalancingPolicies.RingHash);
         var client = channel.CreateCallInvoker();
+
+        // Subchannels become ready one by one, and each changes the set a key maps over: first
+        // wait until calls without a key (random hashes) have reached all three.
+        var reached = new HashSet<string>();
+        for (var i = 0; i < 1000 && reached.Count < 3; i++)
+        {
+            reached.Add(await client.AsyncUnaryCall(Ask, null, new CallOptions(cancellationToken: ct), "who?"));
+        }
+
+        Assert.Equal(3, reached.Count);
         var firstOfEach = new HashSet<string>();
         foreach (var user in Enumerable.Range(0, 12).Select(i => $"user-{i}"))
         {

@@ -12,7 +12,7 @@ public sealed class HttpBalancingTests
 {
     private const int Failures = 3;
 
-    private static ServiceProvider Services(Backends backends, FakeTimeProvider time, string policy = BalancingPolicies.RoundRobin)
+    private static ServiceProvider Services(Backends backends, TimeProvider time, string policy = BalancingPolicies.RoundRobin, Action<BalancingHttpOptions>? http = null, Dictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -26,11 +26,16 @@ public sealed class HttpBalancingTests
             settings[$"DistKit:Balancing:Services:orders:Endpoints:{i++}"] = backend.Url;
         }
 
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddDistKit(configuration.GetSection("DistKit")).AddBalancing();
-        services.AddHttpClient("orders", c => c.BaseAddress = new Uri("http://orders")).AddDistKitBalancing();
+        services.AddHttpClient("orders", c => c.BaseAddress = new Uri("http://orders")).AddDistKitBalancing(http);
         return services.BuildServiceProvider(validateScopes: true);
     }
 
@@ -137,5 +142,56 @@ public sealed class HttpBalancingTests
 
         var error = await Assert.ThrowsAsync<NoEndpointsException>(() => client.GetAsync("http://billing/who", ct));
         Assert.Contains("'billing'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AHungBackend_TimesOutPerAttempt_IsRetriedAround_AndEjected()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var backends = await Backends.StartAsync(3, ct);
+        await using var services = Services(backends, TimeProvider.System, http: o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("orders");
+        backends[1].Hanging = true;
+
+        for (var i = 0; i < 30; i++)
+        {
+            var answer = await client.GetStringAsync("/who", ct);
+            Assert.NotEqual(backends[1].Name, answer);
+        }
+
+        // Three timeouts in a row ejected it (30 s): it saw exactly those.
+        Assert.Equal(Failures, backends[1].Hits);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task WhenTheRetryBudgetIsSpent_TheCallerGetsTheRealAnswer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var backends = await Backends.StartAsync(2, ct);
+        var time = new FakeTimeProvider();
+        await using var services = Services(backends, time, more: new()
+        {
+            ["DistKit:Balancing:RetryBudget:Ratio"] = "0",
+            ["DistKit:Balancing:RetryBudget:MinPerSecond"] = "0",
+            ["DistKit:Balancing:Health:ConsecutiveFailures"] = "0",
+        });
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("orders");
+        backends[0].Failing = true;
+        backends[1].Failing = true;
+
+        using var response = await client.GetAsync("/who", ct);
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal(1, backends[0].Hits + backends[1].Hits);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ServiceNames_IgnoreCase_AsUriHostsDo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var backends = await Backends.StartAsync(1, ct);
+        await using var services = Services(backends, new FakeTimeProvider());
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("orders");
+
+        Assert.Equal(backends[0].Name, await client.GetStringAsync("http://ORDERS/who", ct));
     }
 }

@@ -72,4 +72,20 @@ public sealed class PeakEwmaTests
         balancer.LoadOf(index).Observe(Ticks(latency, time));
 
     private static long Ticks(TimeSpan span, TimeProvider time) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    [Fact]
+    public void AnUnmeasuredEndpoint_GetsOneCallAtATime_NotAFlood()
+    {
+        var time = new FakeTimeProvider();
+        var balancer = new PeakEwmaBalancer(Two, new Random(9), time: time);
+        Observe(balancer, 0, TimeSpan.FromMilliseconds(50), time);
+
+        // Endpoint 1 has never answered: idle it is tried; with a call in flight it loses to any measured one.
+        Assert.Equal(1, balancer.PickIndex());
+        using var first = balancer.StartOn(1);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(0, balancer.PickIndex());
+        }
+    }
 }

@@ -246,3 +246,31 @@ public sealed class ServiceBalancerTests
         }
     }
 }
+
+/// <summary>What registries and the node accept as a service name and an address.</summary>
+public sealed class ServiceNameTests
+{
+    [Theory]
+    [InlineData("http://10.0.0.7:8080", true)]
+    [InlineData("https://orders.internal", true)]
+    [InlineData("10.0.0.7:8080", true)]
+    [InlineData("[::1]:8080", true)]
+    [InlineData("orders.internal:443", true)]
+    [InlineData("host:99999999999", false)]
+    [InlineData("host:0", false)]
+    [InlineData("host", false)]
+    [InlineData("ftp://host:21", false)]
+    [InlineData("http://", false)]
+    [InlineData("exa^mple:8080", false)]
+    [InlineData("has space:80", false)]
+    public void AnAddress_IsAURLOrHostAndPort(string address, bool valid) =>
+        Assert.Equal(valid, Discovery.ServiceNames.AddressProblem(address) is null);
+
+    [Fact]
+    public async Task TheRegistry_TreatsNamesWithoutCase()
+    {
+        var registry = new Discovery.InMemoryServiceRegistry();
+        await using var _ = await registry.RegisterAsync("Orders", new ServiceEndpoint("http://10.0.0.1:80"), TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.Single(await registry.ListAsync("orders", TestContext.Current.CancellationToken));
+    }
+}

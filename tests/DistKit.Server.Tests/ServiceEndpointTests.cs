@@ -72,7 +72,9 @@ public sealed class ServiceEndpointTests
     [InlineData("orders", """{"address":"http://a:1","weight":0}""", "weight must be 1 to 10000")]
     [InlineData("orders", """{"address":"http://a:1","ttl_ms":10}""", "ttl_ms must be 1000 to 3600000")]
     [InlineData("bad name", """{"address":"http://a:1"}""", "may hold only letters")]
-    [InlineData("orders", """{"address":"has space"}""", "no spaces")]
+    [InlineData("orders", """{"address":"has space"}""", "without spaces")]
+    [InlineData("orders", """{"address":"host:99999999999"}""", "port of 1 to 65535")]
+    [InlineData("orders", """{"address":"http://a:1","ttl_ms":99999999999999999}""", "ttl_ms must be")]
     [InlineData("orders", "[1,2", "", "bad_request")]
     public async Task BadInput_Is400_WithAnErrorBody(string service, string json, string message, string code = "invalid_argument")
     {

@@ -14,8 +14,8 @@ public sealed class BalancingOptions
     /// <summary>How every service is balanced unless its own settings say otherwise.</summary>
     public ServiceBalancingOptions Defaults { get; set; } = new();
 
-    /// <summary>The services by name (the host of their logical URLs: <c>http://orders/…</c>).</summary>
-    public Dictionary<string, ServiceSettings> Services { get; } = new(StringComparer.Ordinal);
+    /// <summary>The services by name, without case (the host of their logical URLs: <c>http://orders/…</c>, which URIs lower-case).</summary>
+    public Dictionary<string, ServiceSettings> Services { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How long a first call waits for discovery's first answer. Default 10 s.</summary>
     public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromSeconds(10);

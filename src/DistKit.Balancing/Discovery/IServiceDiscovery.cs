@@ -44,9 +44,44 @@ public abstract class ServiceRegistration : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
-/// <summary>The checks every registry applies to a service name.</summary>
+/// <summary>The checks every registry applies to a service name and an address.</summary>
 public static class ServiceNames
 {
+    /// <summary>The longest address.</summary>
+    public const int MaxAddressLength = 512;
+
+    /// <summary>The name as registries store it: lower case, as URI hosts are, so <c>Orders</c> and <c>orders</c> are one service.</summary>
+    public static string Normalize(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Null when <paramref name="address"/> is one a client can dial — an http(s) URL with a host,
+    /// or <c>host:port</c> with a port of 1 to 65535 — else why not.
+    /// </summary>
+    public static string? AddressProblem(string? address)
+    {
+        if (string.IsNullOrEmpty(address) || address.Length > MaxAddressLength || address.Any(char.IsWhiteSpace))
+        {
+            return $"an address is 1 to {MaxAddressLength} characters without spaces (http://10.0.0.7:8080 or 10.0.0.7:8080)";
+        }
+
+        if (address.Contains("://", StringComparison.Ordinal))
+        {
+            return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+                ? null
+                : $"'{address}' is not an http or https URL with a host";
+        }
+
+        var colon = address.LastIndexOf(':');
+        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is >= 1 and <= 65535 && Uri.CheckHostName(address[..colon].Trim('[', ']')) != UriHostNameType.Unknown
+            ? null
+            : $"'{address}' is neither an http(s) URL nor host:port with a port of 1 to 65535";
+    }
+
     /// <summary>The longest service name.</summary>
     public const int MaxLength = 128;
 

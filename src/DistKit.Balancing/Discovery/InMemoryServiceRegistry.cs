@@ -23,6 +23,7 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
         ServiceNames.ThrowIfInvalid(service);
         ArgumentNullException.ThrowIfNull(endpoint);
         _ = new EndpointSet([endpoint]);
+        service = ServiceNames.Normalize(service);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
         long id;
         lock (_gate)
@@ -44,6 +45,7 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
     /// <inheritdoc />
     public Task<IReadOnlyList<ServiceEndpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
     {
+        service = ServiceNames.Normalize(service);
         lock (_gate)
         {
             return Task.FromResult(ListLocked(service));
@@ -53,6 +55,8 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
     /// <inheritdoc />
     public async IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        service = ServiceNames.Normalize(service);
+
         // Only the newest list matters: a slow watcher skips the ones in between.
         var channel = Channel.CreateBounded<IReadOnlyList<ServiceEndpoint>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         lock (_gate)
@@ -78,7 +82,12 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
         {
             lock (_gate)
             {
-                _watchers[service].Remove(channel);
+                var list = _watchers[service];
+                list.Remove(channel);
+                if (list.Count == 0)
+                {
+                    _watchers.Remove(service);
+                }
             }
         }
     }
@@ -89,6 +98,11 @@ public sealed class InMemoryServiceRegistry : IServiceRegistry
         {
             if (_services.TryGetValue(service, out var entries) && entries.Remove(id))
             {
+                if (entries.Count == 0)
+                {
+                    _services.Remove(service);
+                }
+
                 Publish(service);
             }
         }

@@ -45,7 +45,8 @@ public sealed class RetryBudget
         lock (_gate)
         {
             var now = _time.GetTimestamp();
-            _reserve = Math.Min(_options.MinPerSecond, _reserve + (_options.MinPerSecond * (now - _refilledAt) / _time.TimestampFrequency));
+            // Capped at one at least, so a rate below one a second still allows a retry now and then.
+            _reserve = Math.Min(Math.Max(1, _options.MinPerSecond), _reserve + (_options.MinPerSecond * (now - _refilledAt) / _time.TimestampFrequency));
             _refilledAt = now;
             if (_deposits >= 1)
             {

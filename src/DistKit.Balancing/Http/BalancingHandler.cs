@@ -36,26 +36,29 @@ public sealed class BalancingHandler : DelegatingHandler
         var balancer = await _balancers.GetAsync(logical.Host, cancellationToken).ConfigureAwait(false);
         var plan = balancer.Plan(request.Options.TryGetValue(BalancingHttpOptions.Key, out var key) ? key : null);
         var idempotent = IsIdempotent(request.Method);
-        if (request.Content is not null && _options.MaxAttempts > 1)
+        if (request.Content is not null && idempotent && _options.MaxAttempts > 1 && plan.Remaining > 1)
         {
-            // A retry sends the body again: read it once, so any content type can be resent.
+            // A retry sends the body again: read it once, so any content type can be resent. A
+            // request that is not idempotent is retried only when it never left, body unread.
             await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!plan.TryNext(out var call))
+        {
+            throw new NoEndpointsException(balancer.Service, "the plan has no endpoint to try");
         }
 
         try
         {
             while (true)
             {
-                if (!plan.TryNext(out var call))
-                {
-                    throw new NoEndpointsException(balancer.Service, "the plan has no endpoint left to try");
-                }
-
-                request.RequestUri = Physical(logical, call.Endpoint);
                 HttpResponseMessage response;
+                using var attemptLimit = _options.AttemptTimeout is { } limit ? new CancellationTokenSource(limit, _balancers.Time) : null;
+                using var attemptToken = attemptLimit is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptLimit.Token);
                 try
                 {
-                    response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    request.RequestUri = Physical(logical, call.Endpoint);
+                    response = await base.SendAsync(request, attemptToken?.Token ?? cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -64,28 +67,54 @@ public sealed class BalancingHandler : DelegatingHandler
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {
+                    // A transport failure, or this attempt's own time limit: the endpoint's fault.
                     call.Failed();
-                    if (plan.Attempts < _options.MaxAttempts && (idempotent || NothingSent(e)) && HasAnother(plan))
+                    if (MayRetry(plan, idempotent || NothingSent(e), out var next))
                     {
+                        call = next;
                         continue;
+                    }
+
+                    if (attemptLimit?.IsCancellationRequested == true)
+                    {
+                        throw new TimeoutException($"{balancer.Service}: {call.Endpoint.Address} did not answer within {_options.AttemptTimeout}", e);
                     }
 
                     throw;
                 }
+                catch
+                {
+                    call.Abandoned(); // not the endpoint's doing (a bad address, a handler above us)
+                    throw;
+                }
 
-                if (!_options.IsFailure(response))
+                bool failed;
+                try
+                {
+                    failed = _options.IsFailure(response);
+                }
+                catch
+                {
+                    call.Abandoned();
+                    response.Dispose();
+                    throw;
+                }
+
+                if (!failed)
                 {
                     call.Succeeded();
                     return response;
                 }
 
                 call.Failed();
-                if (plan.Attempts < _options.MaxAttempts && idempotent && HasAnother(plan))
+                if (MayRetry(plan, idempotent, out var retry))
                 {
                     response.Dispose();
+                    call = retry;
                     continue;
                 }
 
+                // No retry (not safe, none left, or the budget is spent): the caller sees the real answer.
                 return response;
             }
         }
@@ -95,7 +124,11 @@ public sealed class BalancingHandler : DelegatingHandler
         }
     }
 
-    private static bool HasAnother(AttemptPlan plan) => plan.Remaining > 0;
+    private bool MayRetry(AttemptPlan plan, bool safe, out ServiceCall next)
+    {
+        next = null!;
+        return safe && plan.Attempts < _options.MaxAttempts && plan.TryNext(out next);
+    }
 
     private static Uri Physical(Uri logical, ServiceEndpoint endpoint)
     {

@@ -7,6 +7,13 @@ public sealed class BalancingHttpOptions
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>
+    /// How long one attempt may take before it counts as the endpoint failing and the request, when
+    /// safe, goes to another; null (default): only <c>HttpClient.Timeout</c>, which covers every
+    /// attempt and counts as the caller giving up. Set it so a hung endpoint is ejected.
+    /// </summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>
     /// Which answers count as the endpoint failing (and are retried when the request may be). Default:
     /// 502, 503 and 504 — the ones that say the instance, not the request, is the problem.
     /// </summary>
@@ -20,5 +27,9 @@ public sealed class BalancingHttpOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentNullException.ThrowIfNull(IsFailure);
+        if (AttemptTimeout is { } limit && limit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), limit, "must be above zero");
+        }
     }
 }

@@ -4,8 +4,9 @@ namespace DistKit.Balancing.Policies;
 /// Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam; HAProxy's
 /// <c>hash-balance-factor</c>): a key goes to its ring owner unless that endpoint already carries
 /// more than (1 + ε) times its fair share of the calls in flight, then to the next endpoint along
-/// the ring that does not. No endpoint ever exceeds the bound, and keys stay put while loads are
-/// even. Count each call with <see cref="LoadAwareBalancers.StartOn"/>; a pick reads every
+/// the ring that does not. A pick never chooses an endpoint at its bound (picks racing on other
+/// threads may each see the same room, overshooting it by as many as raced), and keys stay put
+/// while loads are even. Count each call with <see cref="LoadAwareBalancers.StartOn"/>; a pick reads every
 /// endpoint's load, so it costs O(n) besides the ring search.
 /// </summary>
 public sealed class BoundedLoadBalancer : IKeyedLoadBalancer, ILoadAwareBalancer

@@ -102,7 +102,7 @@ public sealed class MaglevBalancer : IKeyedLoadBalancer
         }
     }
 
-    private static bool IsPrime(int value)
+    internal static bool IsPrime(int value)
     {
         if (value < 2)
         {

@@ -43,7 +43,7 @@ public sealed class ServiceBalancer
     /// <summary>The retry budget, when one is set.</summary>
     public RetryBudget? Budget { get; }
 
-    /// <summary>True once discovery has given a first list (even an empty one).</summary>
+    /// <summary>True when the last list from discovery held at least one endpoint.</summary>
     public bool HasEndpoints => Volatile.Read(ref _snapshot).Members > 0;
 
     internal BalancingTelemetry Telemetry => _telemetry;
@@ -250,6 +250,14 @@ public sealed class ServiceBalancer
 
         var panic = _members.Count > 0 && healthy.Count < health.PanicThreshold * _members.Count;
         var active = panic ? _members : healthy;
+
+        // Keyed tables depend on the order of their endpoints: in address order every process
+        // builds the same one, whatever order its settings list them in. Jump's buckets are the
+        // order given (numbered shards), so it keeps it.
+        if (_options.Policy != BalancingPolicies.Jump)
+        {
+            active = [.. active.OrderBy(m => m.Endpoint.Address, StringComparer.Ordinal)];
+        }
         if (panic && !_snapshot.Panic)
         {
             BalancingLog.Panic(_telemetry.Logger, Service, healthy.Count, _members.Count);

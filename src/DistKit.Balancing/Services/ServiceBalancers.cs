@@ -39,11 +39,14 @@ public sealed class ServiceBalancers : IAsyncDisposable
     public async ValueTask<ServiceBalancer> GetAsync(string service, CancellationToken cancellationToken = default)
     {
         var entry = EntryOf(service);
-        if (!entry.FirstList.Task.IsCompleted)
+        var left = _options.DiscoveryTimeout - _time.GetElapsedTime(entry.CreatedAt);
+        if (!entry.FirstList.Task.IsCompleted && left > TimeSpan.Zero)
         {
+            // Measured from when the service was first asked for: once discovery has had its time,
+            // calls fail at once instead of each waiting the whole timeout again.
             try
             {
-                await entry.FirstList.Task.WaitAsync(_options.DiscoveryTimeout, _time, cancellationToken).ConfigureAwait(false);
+                await entry.FirstList.Task.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -56,6 +59,8 @@ public sealed class ServiceBalancers : IAsyncDisposable
 
     /// <summary>The balancer of <paramref name="service"/>, without waiting for discovery.</summary>
     public ServiceBalancer Get(string service) => EntryOf(service).Balancer;
+
+    internal TimeProvider Time => _time;
 
     /// <summary>The services made so far.</summary>
     public IReadOnlyList<ServiceBalancer> Known
@@ -92,6 +97,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
     private Entry EntryOf(string service)
     {
         ServiceNames.ThrowIfInvalid(service);
+        service = ServiceNames.Normalize(service);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -104,7 +110,7 @@ public sealed class ServiceBalancers : IAsyncDisposable
             var discovery = _discovery.SourceOf(service);
             var balancingOptions = settings?.Policy is { } policy ? WithPolicy(_options.Defaults, policy) : _options.Defaults;
             var balancer = new ServiceBalancer(service, balancingOptions, _time, _telemetry);
-            entry = new Entry(balancer);
+            entry = new Entry(balancer, _time.GetTimestamp());
             entry.Watch = FollowAsync(entry, discovery, _stop.Token);
             _entries[service] = entry;
             return entry;
@@ -156,9 +162,11 @@ public sealed class ServiceBalancers : IAsyncDisposable
         RetryBudget = defaults.RetryBudget,
     };
 
-    private sealed class Entry(ServiceBalancer balancer)
+    private sealed class Entry(ServiceBalancer balancer, long createdAt)
     {
         public ServiceBalancer Balancer { get; } = balancer;
+
+        public long CreatedAt { get; } = createdAt;
 
         public TaskCompletionSource FirstList { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -29,6 +29,11 @@ public sealed class ServiceBalancingOptions
         Health.Validate();
         RetryBudget?.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(PolicySettings.PointsPerEndpoint, 1, "PointsPerEndpoint");
+        if (!MaglevBalancer.IsPrime(PolicySettings.MaglevTableSize))
+        {
+            throw new ArgumentOutOfRangeException("MaglevTableSize", PolicySettings.MaglevTableSize, "must be a prime (65537, 655373)");
+        }
+
         if (!(PolicySettings.BalanceFactor > 0))
         {
             throw new ArgumentOutOfRangeException("BalanceFactor", PolicySettings.BalanceFactor, "must be above 0");

@@ -47,7 +47,7 @@ public sealed class ServiceCall
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            _endpoint.Load.End(_startedAt, succeeded: false);
+            _endpoint.Load.EndUnmeasured();
         }
     }
 }

@@ -42,9 +42,9 @@ internal sealed partial class BalanceCommands
             }
 
             var lease = parseResult.GetValue(ttl);
-            if (lease < TimeSpan.FromSeconds(1))
+            if (lease < TimeSpan.FromSeconds(1) || lease > TimeSpan.FromHours(1))
             {
-                throw new CliException(ExitCodes.Usage, $"--ttl must be at least 1s, got {Core.Duration.Format(lease)}");
+                throw new CliException(ExitCodes.Usage, $"--ttl must be 1s to 1h, got {Core.Duration.Format(lease)}");
             }
 
             await using var services = await RegistryAsync(parseResult.GetValue(engine)!);
@@ -134,9 +134,9 @@ internal sealed partial class BalanceCommands
 
     private static ServiceEndpoint CheckedEndpoint(string address, int weight)
     {
-        if (string.IsNullOrWhiteSpace(address) || address.Any(char.IsWhiteSpace))
+        if (ServiceNames.AddressProblem(address) is { } problem)
         {
-            throw new CliException(ExitCodes.Usage, "--address must be an address without spaces (http://10.0.0.7:8080)");
+            throw new CliException(ExitCodes.Usage, $"--address: {problem}");
         }
 
         if (weight is < 1 or > EndpointSet.MaxWeight)

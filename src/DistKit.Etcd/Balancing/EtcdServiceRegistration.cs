@@ -1,6 +1,6 @@
 using DistKit.Balancing;
 using DistKit.Balancing.Discovery;
-using DistKit.Core;
+using System.Security.Cryptography;
 using DistKit.Core.Leases;
 using DistKit.Etcd.Internal;
 using DistKit.Etcd.Leases;
@@ -13,7 +13,7 @@ namespace DistKit.Etcd.Balancing;
 /// etcd lease. When the lease is lost (etcd away for longer than the TTL), it registers again as soon
 /// as etcd answers, until disposed.
 /// </summary>
-internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, string service, ServiceEndpoint endpoint, string instance, LeaseOptions options) : ServiceRegistration
+internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, string service, ServiceEndpoint endpoint, LeaseOptions options) : ServiceRegistration
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
@@ -29,9 +29,15 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
 
     public override bool IsRegistered => Volatile.Read(ref _lease) is { Lost.IsCancellationRequested: false };
 
+    /// <summary>
+    /// Registers under a new random instance id each time: after a lost lease the old one may still
+    /// live in etcd (a restarted etcd renews every lease to its full TTL), and a new id never waits
+    /// for it; watchers show one entry per address, the newest.
+    /// </summary>
     public async Task RegisterOnceAsync(CancellationToken cancellationToken)
     {
-        var lease = await registry.Leases.TryAcquireAsync($"services/{service}/{instance}", options, cancellationToken).ConfigureAwait(false)
+        var instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var lease = await registry.Leases.TryAcquireAsync($"registrations/{service}/{instance}", options, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"instance id {instance} of service {service} is taken"); // 64 random bits: not in practice
         try
         {
@@ -62,7 +68,15 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _keeping.ConfigureAwait(false);
+        try
+        {
+            await _keeping.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The loop ends only by our stop; anything else it met is behind us now.
+        }
+
         if (Interlocked.Exchange(ref _lease, null) is { } lease)
         {
             await lease.DisposeAsync().ConfigureAwait(false); // revokes the etcd lease: both keys go at once
@@ -99,8 +113,13 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
                     await RegisterOnceAsync(stop).ConfigureAwait(false);
                     break;
                 }
-                catch (EngineUnavailableException)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
+                    return;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // etcd away, or refusing for a moment (a lease gone between grant and put): try again.
                     try
                     {
                         await Task.Delay(pause, options.TimeProvider, stop).ConfigureAwait(false);
@@ -111,10 +130,6 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
                     }
 
                     pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
                 }
             }
         }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using DistKit.Balancing;
 using DistKit.Balancing.Discovery;
@@ -46,7 +45,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
         // No clock-drift padding: nobody takes a registration over, so nothing needs the margin,
         // and a dead instance should leave the list at its TTL, not later.
         var options = new LeaseOptions { Ttl = ttl, ClockDrift = TimeSpan.Zero }.Validate();
-        var registration = new EtcdServiceRegistration(this, service, endpoint, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), options);
+        var registration = new EtcdServiceRegistration(this, ServiceNames.Normalize(service), endpoint, options);
         await registration.RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
         registration.KeepRegistered();
         return registration;
@@ -56,6 +55,7 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     public async Task<IReadOnlyList<ServiceEndpoint>> ListAsync(string service, CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
+        service = ServiceNames.Normalize(service);
         var (endpoints, _) = await ReadAsync(service, cancellationToken).ConfigureAwait(false);
         return ListOf(endpoints);
     }
@@ -64,11 +64,13 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
     public async IAsyncEnumerable<IReadOnlyList<ServiceEndpoint>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ServiceNames.ThrowIfInvalid(service);
+        service = ServiceNames.Normalize(service);
         var (endpoints, revision) = await ReadAsync(service, cancellationToken).ConfigureAwait(false);
         yield return ListOf(endpoints);
 
         var prefix = ByteString.CopyFromUtf8(PrefixOf(service));
-        using var call = _leases.WatchClient.Watch(cancellationToken: cancellationToken);
+        // hasleader: a member cut off from its leader ends the watch instead of going quiet.
+        using var call = _leases.WatchClient.Watch(new Grpc.Core.Metadata { { "hasleader", "true" } }, cancellationToken: cancellationToken);
         var created = false;
         while (true)
         {
@@ -117,6 +119,10 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
                 else if (EndpointOf(change.Kv.Value) is { } endpoint)
                 {
                     endpoints[key] = (endpoint, change.Kv.CreateRevision);
+                }
+                else
+                {
+                    endpoints.Remove(key); // overwritten with something unreadable: not an endpoint any more
                 }
             }
 

@@ -34,6 +34,16 @@ public sealed class EtcdLeaseStore : ILeaseStore, IDisposable
             // Reconnect within about a second of etcd returning, however long it was away.
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
             MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+
+            // Pings on open streams (lock waits, registry watches): a half-open connection is
+            // found within 15 s instead of a watch waiting on it forever.
+            HttpHandler = new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                EnableMultipleHttp2Connections = true,
+            },
         });
         Client = new EtcdClient(_channel.CreateCallInvoker());
         LeaseClient = new Etcdserverpb.Lease.LeaseClient(_channel);

@@ -73,11 +73,19 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
         try
         {
             _disposed = true;
-            foreach (var held in _held.Values)
-            {
-                await held.DisposeAsync();
-            }
 
+            // All at once, each on its own: one etcd revoke that hangs or fails holds up no other.
+            await Task.WhenAll(_held.Values.Select(async held =>
+            {
+                try
+                {
+                    await held.DisposeAsync();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    NodeRegistrationLog.ExpiryFailed(logger, e, held.Registration.Service, held.Registration.Endpoint.Address);
+                }
+            }));
             _held.Clear();
         }
         finally
@@ -94,8 +102,15 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
             try
             {
                 // Only if it is still the one this timer was made for, and was not renewed meanwhile.
-                if (_disposed || !_held.TryGetValue(key, out var held) || held.Registration != registration || !held.Expired(time))
+                if (_disposed || !_held.TryGetValue(key, out var held) || held.Registration != registration)
                 {
+                    return;
+                }
+
+                // A timer may fire a little before its time (coarse timers): wait out the rest.
+                if (held.Left(time) is { } left && left > TimeSpan.Zero)
+                {
+                    held.Rearm(left);
                     return;
                 }
 
@@ -133,7 +148,13 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
             return time.GetUtcNow() + ttl;
         }
 
-        public bool Expired(TimeProvider time) => time.GetTimestamp() >= Volatile.Read(ref _expiresAt);
+        public TimeSpan? Left(TimeProvider time)
+        {
+            var left = Volatile.Read(ref _expiresAt) - time.GetTimestamp();
+            return left > 0 ? TimeSpan.FromSeconds(left / (double)time.TimestampFrequency) : null;
+        }
+
+        public void Rearm(TimeSpan after) => expiry.Change(after, Timeout.InfiniteTimeSpan);
 
         public async ValueTask DisposeAsync()
         {
@@ -148,6 +169,6 @@ internal static partial class NodeRegistrationLog
     [LoggerMessage(5150, LogLevel.Information, "Service {Service}: {Address} not renewed within its TTL; removed")]
     public static partial void Expired(ILogger logger, string service, string address);
 
-    [LoggerMessage(5151, LogLevel.Warning, "Service {Service}: removing the expired registration of {Address} failed")]
+    [LoggerMessage(5151, LogLevel.Warning, "Service {Service}: removing the registration of {Address} failed")]
     public static partial void ExpiryFailed(ILogger logger, Exception error, string service, string address);
 }

@@ -30,9 +30,14 @@ internal static class ServiceEndpoints
     private static async Task<IResult> PutAsync(string name, RegisterEndpointBody? body, NodeRegistrations registrations, HttpContext context)
     {
         CheckName(name);
-        if (body?.Address is not { Length: > 0 } address || address.Length > 512 || address.Any(char.IsWhiteSpace))
+        if (body?.Address is not { Length: > 0 } address)
         {
-            throw ApiException.InvalidArgument("address is required: up to 512 characters, no spaces (http://10.0.0.7:8080 or 10.0.0.7:8080)");
+            throw ApiException.InvalidArgument("address is required (http://10.0.0.7:8080 or 10.0.0.7:8080)");
+        }
+
+        if (ServiceNames.AddressProblem(address) is { } problem)
+        {
+            throw ApiException.InvalidArgument($"address: {problem}");
         }
 
         var weight = body.Weight ?? 1;
@@ -46,11 +51,13 @@ internal static class ServiceEndpoints
             throw ApiException.InvalidArgument($"metadata holds at most {MaxMetadata} entries");
         }
 
-        var ttl = TimeSpan.FromMilliseconds(body.TtlMs ?? 10_000);
-        if (ttl < MinTtl || ttl > MaxTtl)
+        var ttlMs = body.TtlMs ?? 10_000;
+        if (ttlMs < MinTtl.TotalMilliseconds || ttlMs > MaxTtl.TotalMilliseconds)
         {
             throw ApiException.InvalidArgument($"ttl_ms must be {MinTtl.TotalMilliseconds:F0} to {MaxTtl.TotalMilliseconds:F0}, got {body.TtlMs}");
         }
+
+        var ttl = TimeSpan.FromMilliseconds(ttlMs);
 
         var endpoint = new ServiceEndpoint(address, weight) { Metadata = body.Metadata ?? [] };
         var expiresAt = await registrations.PutAsync(name, endpoint, ttl, context.RequestAborted);

@@ -118,6 +118,31 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ARegistrationWhoseLeaseWasLost_RegistersAgainWhenEtcdReturns_AndOutlivesItsOldLease()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = new EtcdServer();
+        await server.StartAsync(ct);
+        using var leases = new EtcdLeaseStore(server.ConnectionString);
+        var registry = new EtcdServiceRegistry(leases);
+        var service = NewService();
+        await using var registration = await registry.RegisterAsync(service, new ServiceEndpoint("http://10.0.0.1:80"), Ttl, ct);
+
+        await server.StopAsync();
+        await WaitUntilAsync(() => Task.FromResult(!registration.IsRegistered), "the lease was never seen lost while etcd was away");
+        await server.StartAsync(ct);
+
+        // A restarted etcd brings the old lease back for a full TTL; the registration must not
+        // wait on it, and must still be there once it has run out: one key, ours, listed.
+        using var etcdClient = new dotnet_etcd.EtcdClient(server.ConnectionString);
+        await WaitUntilAsync(async () =>
+            registration.IsRegistered
+            && (await etcdClient.GetRangeAsync(registry.PrefixOf(service), cancellationToken: ct)).Kvs.Count == 1
+            && (await registry.ListAsync(service, ct)).Count == 1,
+            "the registration did not come back alone after etcd returned");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task ARestartedInstanceOnTheSameAddress_ShowsOnce()
     {
@@ -130,6 +155,16 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
 
         var listed = await registry.ListAsync(service, ct);
         Assert.Equal(5, Assert.Single(listed).Weight);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var since = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(since.Elapsed < Patience, failure);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, TestContext.Current.CancellationToken);
+        }
     }
 
     private static Process Start(string[] args, Dictionary<string, string> environment) => Process.Start(DistKitProcess.StartInfo(args, environment))!;
