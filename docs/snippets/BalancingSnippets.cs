@@ -14,7 +14,7 @@ internal static class BalancingSnippets
     {
         var builder = WebApplication.CreateBuilder(args);
         var services = builder.Services;
-        services.AddDistKit(builder.Configuration.GetSection("DistKit")).AddBalancing();
+        services.AddDistKit(builder.Configuration.GetSection("DistKit")).AddEtcd().AddBalancing();
         services.AddHttpClient("orders", c => c.BaseAddress = new Uri("http://orders")).AddDistKitBalancing();
         await using var app = builder.Build();
 

@@ -161,6 +161,11 @@ public static class DistKitProcess
                 {
                     // Not listening yet.
                 }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Listening but slow to answer its first request (a loaded machine): probe again
+                    // until the whole timeout, which alone bounds the wait.
+                }
 
                 await Task.Delay(100, cancellationToken);
             }

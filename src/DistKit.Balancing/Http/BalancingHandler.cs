@@ -69,15 +69,19 @@ public sealed class BalancingHandler : DelegatingHandler
                 {
                     // A transport failure, or this attempt's own time limit: the endpoint's fault.
                     call.Failed();
-                    if (MayRetry(plan, idempotent || NothingSent(e), out var next))
+                    var neverSent = NothingSent(e) || (e is OperationCanceledException { InnerException: TimeoutException } && attemptLimit?.IsCancellationRequested != true);
+                    if (MayRetry(plan, idempotent || neverSent, out var next))
                     {
                         call = next;
                         continue;
                     }
 
-                    if (attemptLimit?.IsCancellationRequested == true)
+                    if (e is OperationCanceledException && attemptLimit?.IsCancellationRequested == true)
                     {
-                        throw new TimeoutException($"{balancer.Service}: {call.Endpoint.Address} did not answer within {_options.AttemptTimeout}", e);
+                        // HttpClient's own shape for a timeout, so resilience handlers above see one.
+                        throw new TaskCanceledException(
+                            $"{balancer.Service}: {call.Endpoint.Address} did not answer within {_options.AttemptTimeout}",
+                            new TimeoutException(e.Message, e));
                     }
 
                     throw;
@@ -155,6 +159,7 @@ public sealed class BalancingHandler : DelegatingHandler
         || method == HttpMethod.Put || method == HttpMethod.Delete;
 
     // No connection means the request never left: safe to send anywhere else, whatever its method.
+    // (SocketsHttpHandler's ConnectTimeout shows as a cancellation with an inner TimeoutException, checked above.)
     private static bool NothingSent(Exception e) =>
         e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 }

@@ -27,9 +27,9 @@ public sealed class BalancingHttpOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentNullException.ThrowIfNull(IsFailure);
-        if (AttemptTimeout is { } limit && limit <= TimeSpan.Zero)
+        if (AttemptTimeout is { } limit && (limit <= TimeSpan.Zero || limit > TimeSpan.FromDays(1)))
         {
-            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), limit, "must be above zero");
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), limit, "must be above zero and at most a day");
         }
     }
 }

@@ -9,7 +9,7 @@ namespace DistKit.Balancing.Services;
 /// (the static list, DNS or the registry) in the background, keeps the last list when discovery
 /// fails, and watches again after a pause.
 /// </summary>
-public sealed class ServiceBalancers : IAsyncDisposable
+public sealed class ServiceBalancers : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
@@ -72,6 +72,24 @@ public sealed class ServiceBalancers : IAsyncDisposable
                 return [.. _entries.Values.Select(e => e.Balancer)];
             }
         }
+    }
+
+    /// <summary>Stops every watch without waiting for them to end (a container disposed synchronously); prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        // The watches observe the cancellation and end on their own; the source is left to the GC
+        // rather than disposed under them.
+        _stop.Cancel();
     }
 
     /// <inheritdoc />

@@ -87,30 +87,38 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
 
     private async Task KeepAsync(CancellationToken stop)
     {
+        // The pause before registering again grows while registrations keep failing or keep being
+        // lost young (a struggling etcd), and starts small again after one that lived its TTL.
+        var pause = FirstRetry;
+        var registeredAt = options.TimeProvider.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             var lease = Volatile.Read(ref _lease)!;
-            using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, lease.Lost);
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, options.TimeProvider, stopOrLost.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-            {
-                // Lost: register again below.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            await lease.DisposeAsync().ConfigureAwait(false);
-            var pause = FirstRetry;
-            while (!stop.IsCancellationRequested)
+            using (var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, lease.Lost))
             {
                 try
                 {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, options.TimeProvider, stopOrLost.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    // Lost: register again below.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            await lease.DisposeAsync().ConfigureAwait(false);
+            pause = options.TimeProvider.GetElapsedTime(registeredAt) >= options.Ttl ? FirstRetry : Longer(pause);
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(pause, options.TimeProvider, stop).ConfigureAwait(false);
                     await RegisterOnceAsync(stop).ConfigureAwait(false);
+                    registeredAt = options.TimeProvider.GetTimestamp();
                     break;
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -119,19 +127,12 @@ internal sealed class EtcdServiceRegistration(EtcdServiceRegistry registry, stri
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // etcd away, or refusing for a moment (a lease gone between grant and put): try again.
-                    try
-                    {
-                        await Task.Delay(pause, options.TimeProvider, stop).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-
-                    pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
+                    // etcd away, or refusing for a moment (a lease gone between grant and put): again, later.
+                    pause = Longer(pause);
                 }
             }
         }
     }
+
+    private static TimeSpan Longer(TimeSpan pause) => pause * 2 > LongestRetry ? LongestRetry : pause * 2;
 }

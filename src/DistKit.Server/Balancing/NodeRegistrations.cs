@@ -20,6 +20,7 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
     /// <summary>Registers <paramref name="endpoint"/>, or renews its registration when it is held with the same weight and metadata.</summary>
     public async Task<DateTimeOffset> PutAsync(string service, ServiceEndpoint endpoint, TimeSpan ttl, CancellationToken cancellationToken)
     {
+        service = ServiceNames.Normalize(service);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -50,6 +51,7 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
     /// <summary>Removes the registration of <paramref name="address"/>; false when the node holds none.</summary>
     public async Task<bool> DeleteAsync(string service, string address, CancellationToken cancellationToken)
     {
+        service = ServiceNames.Normalize(service);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -110,7 +112,7 @@ internal sealed class NodeRegistrations(IServiceRegistry registry, TimeProvider 
                 // A timer may fire a little before its time (coarse timers): wait out the rest.
                 if (held.Left(time) is { } left && left > TimeSpan.Zero)
                 {
-                    held.Rearm(left);
+                    held.Rearm(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)));
                     return;
                 }
 

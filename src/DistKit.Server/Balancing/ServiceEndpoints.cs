@@ -23,7 +23,7 @@ internal static class ServiceEndpoints
         CheckName(name);
         var endpoints = await registrations.Registry.ListAsync(name, context.RequestAborted);
         return TypedResults.Json(
-            new ServiceEndpointList(name, registrations.Registry.Engine, [.. endpoints.Select(e => new ServiceEndpointView(e.Address, e.Weight, e.Metadata.Count == 0 ? null : new Dictionary<string, string>(e.Metadata)))]),
+            new ServiceEndpointList(ServiceNames.Normalize(name), registrations.Registry.Engine, [.. endpoints.Select(e => new ServiceEndpointView(e.Address, e.Weight, e.Metadata.Count == 0 ? null : new Dictionary<string, string>(e.Metadata)))]),
             ApiJsonContext.Default.ServiceEndpointList);
     }
 
@@ -61,7 +61,7 @@ internal static class ServiceEndpoints
 
         var endpoint = new ServiceEndpoint(address, weight) { Metadata = body.Metadata ?? [] };
         var expiresAt = await registrations.PutAsync(name, endpoint, ttl, context.RequestAborted);
-        return TypedResults.Json(new RegisteredEndpoint(name, address, weight, (long)ttl.TotalMilliseconds, expiresAt), ApiJsonContext.Default.RegisteredEndpoint);
+        return TypedResults.Json(new RegisteredEndpoint(ServiceNames.Normalize(name), address, weight, (long)ttl.TotalMilliseconds, expiresAt), ApiJsonContext.Default.RegisteredEndpoint);
     }
 
     private static async Task<IResult> DeleteAsync(string name, string? address, NodeRegistrations registrations, HttpContext context)
@@ -73,7 +73,7 @@ internal static class ServiceEndpoints
         }
 
         return await registrations.DeleteAsync(name, address, context.RequestAborted)
-            ? TypedResults.Json(new DeregisteredEndpoint(name, address), ApiJsonContext.Default.DeregisteredEndpoint)
+            ? TypedResults.Json(new DeregisteredEndpoint(ServiceNames.Normalize(name), address), ApiJsonContext.Default.DeregisteredEndpoint)
             : throw new ApiException(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"this node holds no registration of {address} in service '{name}'");
     }
 
