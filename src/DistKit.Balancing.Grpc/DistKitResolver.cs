@@ -11,9 +11,6 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
     /// <summary>The attribute that carries an address's DistKit weight to the load balancer.</summary>
     public static readonly BalancerAttributesKey<int> Weight = new("distkit.weight");
 
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
-
     private readonly CancellationTokenSource _stop = new();
     private Task _follow = Task.CompletedTask;
     private volatile bool _disposed;
@@ -62,64 +59,39 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
         return address;
     }
 
-    private async Task FollowAsync(Action<ResolverResult> listener, CancellationToken stop)
-    {
-        await Task.Yield();
-        var pause = FirstRetry;
-        while (!stop.IsCancellationRequested)
-        {
-            try
+    private Task FollowAsync(Action<ResolverResult> listener, CancellationToken stop) =>
+        DiscoveryFollower.FollowAsync(
+            discovery,
+            service,
+            endpoints =>
             {
-                await foreach (var endpoints in discovery.WatchAsync(service, stop).ConfigureAwait(false))
+                var addresses = new List<BalancerAddress>(endpoints.Count);
+                foreach (var endpoint in endpoints)
                 {
-                    var addresses = new List<BalancerAddress>(endpoints.Count);
-                    foreach (var endpoint in endpoints)
+                    try
                     {
-                        try
-                        {
-                            addresses.Add(AddressOf(endpoint, defaultPort));
-                        }
-                        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-                        {
-                            // An address gRPC cannot dial is left out, not the whole list.
-                        }
+                        addresses.Add(AddressOf(endpoint, defaultPort));
                     }
-
-                    // The channel may have disposed us while discovery was answering.
-                    if (_disposed)
+                    catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
                     {
-                        return;
+                        // An address gRPC cannot dial is left out, not the whole list.
                     }
-
-                    listener(ResolverResult.ForResult(addresses));
-                    pause = FirstRetry;
                 }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+
+                // The channel may have disposed us while discovery was answering.
+                if (!_disposed)
+                {
+                    listener(ResolverResult.ForResult(addresses));
+                }
+            },
+            e =>
             {
                 // The channel keeps its subchannels; calls fail only if it had none.
-                if (_disposed)
+                if (!_disposed)
                 {
-                    return;
+                    listener(ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"discovery of '{service}' failed: {e.Message}", e)));
                 }
-
-                listener(ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"discovery of '{service}' failed: {e.Message}", e)));
-            }
-
-            try
-            {
-                await Task.Delay(pause, time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
-        }
-    }
+            },
+            time,
+            stop);
 }

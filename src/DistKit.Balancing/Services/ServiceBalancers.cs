@@ -11,9 +11,6 @@ namespace DistKit.Balancing.Services;
 /// </summary>
 public sealed class ServiceBalancers : IAsyncDisposable, IDisposable
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly BalancingOptions _options;
@@ -135,42 +132,18 @@ public sealed class ServiceBalancers : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task FollowAsync(Entry entry, IServiceDiscovery discovery, CancellationToken stop)
-    {
-        await Task.Yield(); // never run discovery on the caller's stack, under the lock
-        var pause = FirstRetry;
-        while (!stop.IsCancellationRequested)
-        {
-            try
+    private Task FollowAsync(Entry entry, IServiceDiscovery discovery, CancellationToken stop) =>
+        DiscoveryFollower.FollowAsync(
+            discovery,
+            entry.Balancer.Service,
+            endpoints =>
             {
-                await foreach (var endpoints in discovery.WatchAsync(entry.Balancer.Service, stop).ConfigureAwait(false))
-                {
-                    entry.Balancer.Update(endpoints);
-                    entry.FirstList.TrySetResult();
-                    pause = FirstRetry;
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                BalancingLog.DiscoveryFailed(_telemetry.Logger, e, entry.Balancer.Service, entry.Balancer.Status().Count);
-            }
-
-            try
-            {
-                await Task.Delay(pause, _time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            pause = pause * 2 > LongestRetry ? LongestRetry : pause * 2;
-        }
-    }
+                entry.Balancer.Update(endpoints);
+                entry.FirstList.TrySetResult();
+            },
+            e => BalancingLog.DiscoveryFailed(_telemetry.Logger, e, entry.Balancer.Service, entry.Balancer.Status().Count),
+            _time,
+            stop);
 
     private static ServiceBalancingOptions WithPolicy(ServiceBalancingOptions defaults, string policy) => new()
     {

@@ -93,11 +93,9 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
     public async Task WhileEtcdIsDown_TheBalancerKeepsItsEndpoints_AndFollowsChangesWhenItReturns()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = new EtcdServer();
-        await server.StartAsync(ct);
-        using var leases = new EtcdLeaseStore(server.ConnectionString);
-        var registry = new EtcdServiceRegistry(leases);
-        var service = NewService();
+        var (server, leases, registry, service) = await OwnEtcdAsync(ct);
+        await using var _ = server;
+        using var __ = leases;
         await using var first = await registry.RegisterAsync(service, new ServiceEndpoint("http://10.0.0.1:80"), TimeSpan.FromSeconds(30), ct);
         await using var balancers = new ServiceBalancers(new BalancingOptions(), registry);
         var balancer = await balancers.GetAsync(service, ct);
@@ -110,23 +108,16 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
 
         await server.StartAsync(ct);
         await using var second = await registry.RegisterAsync(service, new ServiceEndpoint("http://10.0.0.2:80"), TimeSpan.FromSeconds(30), ct);
-        var since = Stopwatch.StartNew();
-        while (balancer.Status().Count != 2)
-        {
-            Assert.True(since.Elapsed < Patience, "the balancer never saw the registration made after etcd returned");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, ct);
-        }
+        await WaitUntilAsync(() => Task.FromResult(balancer.Status().Count == 2), "the balancer never saw the registration made after etcd returned");
     }
 
     [Fact(Timeout = 120_000)]
     public async Task ARegistrationWhoseLeaseWasLost_RegistersAgainWhenEtcdReturns_AndOutlivesItsOldLease()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = new EtcdServer();
-        await server.StartAsync(ct);
-        using var leases = new EtcdLeaseStore(server.ConnectionString);
-        var registry = new EtcdServiceRegistry(leases);
-        var service = NewService();
+        var (server, leases, registry, service) = await OwnEtcdAsync(ct);
+        await using var _ = server;
+        using var __ = leases;
         await using var registration = await registry.RegisterAsync(service, new ServiceEndpoint("http://10.0.0.1:80"), Ttl, ct);
 
         await server.StopAsync();
@@ -155,6 +146,15 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
 
         var listed = await registry.ListAsync(service, ct);
         Assert.Equal(5, Assert.Single(listed).Weight);
+    }
+
+    // An etcd of the test's own, to stop and start.
+    private static async Task<(EtcdServer Server, EtcdLeaseStore Leases, EtcdServiceRegistry Registry, string Service)> OwnEtcdAsync(CancellationToken ct)
+    {
+        var server = new EtcdServer();
+        await server.StartAsync(ct);
+        var leases = new EtcdLeaseStore(server.ConnectionString);
+        return (server, leases, new EtcdServiceRegistry(leases), NewService());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
