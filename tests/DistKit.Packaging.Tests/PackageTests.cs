@@ -6,7 +6,7 @@ namespace DistKit.Packaging.Tests;
 /// <summary>What <c>dotnet pack DistKit.slnx</c> produces is what a user installs: one package per library, complete, and light.</summary>
 public sealed class PackageTests
 {
-    private static readonly string[] Libraries = ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Balancing.Grpc", "DistKit.Search", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
+    private static readonly string[] Libraries = ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Balancing.Grpc", "DistKit.Search", "DistKit.Lucene", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
 
     // Packages an app gets only when it chose the embedded stores.
     private static readonly string[] EmbeddedStores = ["Microsoft.Data.Sqlite", "SQLitePCLRaw", "Lucene.Net", "DistKit.Sqlite", "DistKit.Lucene"];

@@ -11,7 +11,7 @@ namespace DistKit.Packaging.Tests;
 public sealed class PublicApiTests
 {
     public static TheoryData<string> Libraries() =>
-        ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Balancing.Grpc", "DistKit.Search", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
+        ["DistKit.Core", "DistKit.Ids", "DistKit.Locks", "DistKit.Scheduling", "DistKit.Configuration", "DistKit.Balancing", "DistKit.Balancing.Grpc", "DistKit.Search", "DistKit.Lucene", "DistKit.Redis", "DistKit.Etcd", "DistKit.Postgres", "DistKit.Sqlite", "DistKit.Nats", "DistKit.Client", "DistKit.Server"];
 
     [Theory]
     [MemberData(nameof(Libraries))]

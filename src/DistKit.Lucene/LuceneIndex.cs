@@ -1,0 +1,193 @@
+using System.IO.Hashing;
+using System.Text;
+using DistKit.Search.Engine;
+using Lucene.Net.Search;
+
+namespace DistKit.Lucene;
+
+/// <summary>
+/// One index: its definition (mappings grow as dynamic mapping meets new fields, and are written
+/// before any document that uses them is logged), its shards, and the timer that refreshes them.
+/// </summary>
+internal sealed class LuceneIndex : IDisposable
+{
+    private readonly System.Threading.Lock _mappingGate = new();
+    private readonly string _directory;
+    private readonly LuceneShard[] _shards;
+    private readonly ITimer? _refresher;
+    private readonly MappingAnalyzer _analyzer;
+    private IndexDefinition _definition;
+
+    private LuceneIndex(string name, string directory, IndexDefinition definition, TimeProvider time)
+    {
+        Name = name;
+        _directory = directory;
+        _definition = definition;
+        _analyzer = new MappingAnalyzer(() => Definition.Mappings);
+        _shards = [.. Enumerable.Range(0, definition.Shards).Select(i => new LuceneShard(name, i, Path.Combine(directory, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), _analyzer, MapForReplay))];
+        if (definition.RefreshInterval != Timeout.InfiniteTimeSpan)
+        {
+            _refresher = time.CreateTimer(_ => RefreshQuietly(), null, definition.RefreshInterval, definition.RefreshInterval);
+        }
+    }
+
+    public string Name { get; }
+
+    public IndexDefinition Definition => Volatile.Read(ref _definition);
+
+    public static LuceneIndex Create(string name, string directory, IndexDefinition definition, TimeProvider time)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        IndexMetadata.Write(Path.Combine(directory, "index.json"), definition);
+        return new LuceneIndex(name, directory, definition, time);
+    }
+
+    public static LuceneIndex Open(string name, string directory, TimeProvider time) =>
+        new(name, directory, IndexMetadata.Read(Path.Combine(directory, "index.json")), time);
+
+    public WriteResult Write(string id, string source, WriteOptions options)
+    {
+        var shard = ShardOf(id);
+        var result = shard.Write(id, source, options, (version, seqNo) => Map(id, source, version, seqNo));
+        AfterWrite(shard, options.Refresh);
+        return result;
+    }
+
+    public WriteResult Delete(string id, WriteOptions options)
+    {
+        var shard = ShardOf(id);
+        var result = shard.Delete(id, options);
+        AfterWrite(shard, options.Refresh);
+        return result;
+    }
+
+    public StoredDocument? Get(string id) => ShardOf(id).Get(id);
+
+    public void Refresh()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Refresh();
+        }
+    }
+
+    public void Flush()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Flush();
+        }
+    }
+
+    /// <summary>Every shard searched in parallel, their top hits merged by score (the scatter-gather of a cluster, here across cores).</summary>
+    public SearchResult Search(SearchRequest request, DateTimeOffset now)
+    {
+        var query = new QueryTranslator(Definition.Mappings, now).Translate(request.Query);
+        var wanted = request.From + request.Size;
+        var results = new (IndexSearcher Searcher, TopDocs Top)[_shards.Length];
+        try
+        {
+            Parallel.For(0, _shards.Length, i => results[i] = _shards[i].Search(query, wanted));
+            var merged = TopDocs.Merge(null, Math.Max(1, wanted), [.. results.Select(r => r.Top)]);
+            var hits = merged.ScoreDocs.Skip(request.From).Take(request.Size).Select(hit =>
+            {
+                var (id, source, _, _) = DocumentMapper.Stored(results[hit.ShardIndex].Searcher.Doc(hit.Doc));
+                return new SearchHit(Name, id, hit.Score, source);
+            }).ToList();
+            var total = results.Sum(r => (long)r.Top.TotalHits);
+            return new SearchResult(total, total == 0 ? null : merged.MaxScore, hits, _shards.Length);
+        }
+        finally
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i].Searcher is { } searcher)
+                {
+                    _shards[i].Release(searcher);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _refresher?.Dispose();
+        foreach (var shard in _shards)
+        {
+            shard.Dispose();
+        }
+
+        _analyzer.Dispose();
+    }
+
+    internal void Crash()
+    {
+        _refresher?.Dispose();
+        foreach (var shard in _shards)
+        {
+            shard.Crash();
+        }
+    }
+
+    public void DeleteFiles() => System.IO.Directory.Delete(_directory, recursive: true);
+
+    private static void AfterWrite(LuceneShard shard, RefreshPolicy refresh)
+    {
+        if (refresh != RefreshPolicy.None)
+        {
+            shard.Refresh();
+        }
+    }
+
+    // Maps a new write, writing the definition first when dynamic mapping added fields, so every
+    // logged document's fields are known when the log is replayed.
+    private global::Lucene.Net.Documents.Document Map(string id, string source, long version, long seqNo)
+    {
+        var (document, added) = DocumentMapper.Map(id, source, version, seqNo, Definition.Mappings);
+        if (added.Count == 0)
+        {
+            return document;
+        }
+
+        lock (_mappingGate)
+        {
+            // Mapped again under the lock: another shard may have mapped the same new field meanwhile,
+            // and its type is the one that holds.
+            (document, added) = DocumentMapper.Map(id, source, version, seqNo, Definition.Mappings);
+            if (added.Count == 0)
+            {
+                return document;
+            }
+
+            var mappings = new Dictionary<string, FieldMapping>(Definition.Mappings, StringComparer.Ordinal);
+            foreach (var (field, mapping) in added)
+            {
+                mappings.TryAdd(field, mapping);
+            }
+
+            var next = Definition with { Mappings = mappings };
+            IndexMetadata.Write(Path.Combine(_directory, "index.json"), next);
+            Volatile.Write(ref _definition, next);
+        }
+
+        return document;
+    }
+
+    private global::Lucene.Net.Documents.Document MapForReplay(string id, string source, long version, long seqNo) =>
+        DocumentMapper.Map(id, source, version, seqNo, Definition.Mappings).Document;
+
+    private LuceneShard ShardOf(string id) =>
+        _shards.Length == 1 ? _shards[0] : _shards[(int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(id)) % (uint)_shards.Length)];
+
+    private void RefreshQuietly()
+    {
+        try
+        {
+            Refresh();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed while the timer fired.
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Text.RegularExpressions;
+using DistKit.Search;
+using DistKit.Search.Engine;
+
+namespace DistKit.Lucene;
+
+/// <summary>
+/// The embedded search engine: every index a directory under <see cref="DataDirectory"/> (its
+/// definition, and per shard a Lucene index and a write-ahead log), opened at start with the log
+/// replayed. Thread-safe; dispose to commit every shard.
+/// </summary>
+public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, LuceneIndex> _indices = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private bool _disposed;
+
+    /// <summary>Opens the indices kept under <paramref name="dataDirectory"/> (made if missing).</summary>
+    public LuceneSearchEngine(string dataDirectory, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        DataDirectory = Path.GetFullPath(dataDirectory);
+        _time = time ?? TimeProvider.System;
+        Directory.CreateDirectory(DataDirectory);
+        foreach (var directory in Directory.GetDirectories(DataDirectory))
+        {
+            if (File.Exists(Path.Combine(directory, "index.json")))
+            {
+                var name = Path.GetFileName(directory);
+                _indices[name] = LuceneIndex.Open(name, directory, _time);
+            }
+        }
+    }
+
+    /// <summary>Where the indices live.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The indices, in name order.</summary>
+    public IReadOnlyList<string> Indices
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _indices.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task CreateIndexAsync(string index, IndexDefinition definition, CancellationToken cancellationToken = default)
+    {
+        CheckName(index);
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        foreach (var (field, mapping) in definition.Mappings)
+        {
+            if (mapping.Analyzer is { } analyzer && !Analyzers.Exists(analyzer))
+            {
+                throw new SearchException("mapper_parsing_exception", $"analyzer [{analyzer}] has not been configured in mappings (field [{field}])");
+            }
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_indices.ContainsKey(index))
+            {
+                throw new SearchException("resource_already_exists_exception", $"index [{index}] already exists", 400);
+            }
+
+            _indices[index] = LuceneIndex.Create(index, Path.Combine(DataDirectory, index), definition, _time);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task DeleteIndexAsync(string index, CancellationToken cancellationToken = default)
+    {
+        LuceneIndex found;
+        lock (_gate)
+        {
+            if (!_indices.Remove(index, out found!))
+            {
+                throw NotFound(index);
+            }
+        }
+
+        found.Dispose();
+        found.DeleteFiles();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public bool IndexExists(string index)
+    {
+        lock (_gate)
+        {
+            return _indices.ContainsKey(index);
+        }
+    }
+
+    /// <inheritdoc />
+    public IndexDefinition? GetIndex(string index)
+    {
+        lock (_gate)
+        {
+            return _indices.TryGetValue(index, out var found) ? found.Definition : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<WriteResult> IndexAsync(string index, string id, string source, WriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CheckId(id);
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.FromResult(OpenOrCreate(index).Write(id, source, options ?? new WriteOptions()));
+    }
+
+    /// <inheritdoc />
+    public Task<StoredDocument?> GetAsync(string index, string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Existing(index).Get(id));
+
+    /// <inheritdoc />
+    public Task<WriteResult> DeleteAsync(string index, string id, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Existing(index).Delete(id, options ?? new WriteOptions()));
+
+    /// <inheritdoc />
+    public Task RefreshAsync(string index, CancellationToken cancellationToken = default)
+    {
+        Existing(index).Refresh();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task FlushAsync(string index, CancellationToken cancellationToken = default)
+    {
+        Existing(index).Flush();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<SearchResult> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        return Task.FromResult(Existing(index).Search(request, _time.GetUtcNow()));
+    }
+
+    /// <summary>Commits every shard and closes the indices.</summary>
+    public void Dispose()
+    {
+        LuceneIndex[] open;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            open = [.. _indices.Values];
+            _indices.Clear();
+        }
+
+        foreach (var index in open)
+        {
+            index.Dispose();
+        }
+    }
+
+    /// <summary>Stops as a crash would (for tests of recovery): nothing committed, logs left as they are.</summary>
+    internal void Crash()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var index in _indices.Values)
+            {
+                index.Crash();
+            }
+
+            _indices.Clear();
+        }
+    }
+
+    private LuceneIndex Existing(string index)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _indices.TryGetValue(index, out var found) ? found : throw NotFound(index);
+        }
+    }
+
+    // Elasticsearch creates an index on its first document, with dynamic mapping.
+    private LuceneIndex OpenOrCreate(string index)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_indices.TryGetValue(index, out var found))
+            {
+                return found;
+            }
+
+            CheckName(index);
+            var created = LuceneIndex.Create(index, Path.Combine(DataDirectory, index), new IndexDefinition(), _time);
+            _indices[index] = created;
+            return created;
+        }
+    }
+
+    private static SearchException NotFound(string index) => new("index_not_found_exception", $"no such index [{index}]", 404);
+
+    // Elasticsearch's rules: lower case, no \ / * ? " < > | space , #, not starting with - _ +, not . or .., at most 255 bytes.
+    private static void CheckName(string index)
+    {
+        if (string.IsNullOrEmpty(index) || index.Length > 255 || !IndexName().IsMatch(index) || index is "." or "..")
+        {
+            throw new SearchException("invalid_index_name_exception", $"Invalid index name [{index}], must be lowercase, must not contain \\, /, *, ?, \", <, >, |, space, comma or #, and must not start with -, _ or +", 400);
+        }
+    }
+
+    private static void CheckId(string id)
+    {
+        if (string.IsNullOrEmpty(id) || System.Text.Encoding.UTF8.GetByteCount(id) > 512)
+        {
+            throw SearchException.IllegalArgument($"id [{id}] is too long, must be no longer than 512 bytes but was: {System.Text.Encoding.UTF8.GetByteCount(id ?? "")}");
+        }
+    }
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._\-]*$")]
+    private static partial Regex IndexName();
+}

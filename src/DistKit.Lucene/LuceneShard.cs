@@ -1,0 +1,251 @@
+using System.Globalization;
+using DistKit.Search;
+using DistKit.Search.Engine;
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace DistKit.Lucene;
+
+/// <summary>
+/// One shard: a Lucene index, its write-ahead log, and a map of every id's version and last
+/// sequence number. A write is mapped, logged and fsynced, then given to Lucene, all under the
+/// shard's lock so the log's order is the sequence numbers' order; it is acknowledged durable and
+/// becomes searchable at the next refresh. Writes not yet refreshed are kept, so a get is real time.
+/// </summary>
+internal sealed class LuceneShard : IDisposable
+{
+    private const string CommitSeqNo = "distkit.seq_no";
+    private const long PrimaryTerm = 1;
+
+    private readonly System.Threading.Lock _gate = new();
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly Translog _translog;
+    private readonly Dictionary<string, (long Version, long SeqNo, bool Deleted)> _versions = new(StringComparer.Ordinal);
+    private Dictionary<string, StoredDocument?> _unrefreshed = new(StringComparer.Ordinal);
+    private Dictionary<string, StoredDocument?>? _refreshing;
+    private long _seqNo = -1;
+
+    private readonly Analyzer _analyzer;
+
+    public LuceneShard(string index, int number, string path, Analyzer analyzer, Func<string, string, long, long, global::Lucene.Net.Documents.Document> map)
+    {
+        _analyzer = analyzer;
+        Index = index;
+        Number = number;
+        System.IO.Directory.CreateDirectory(path);
+        _directory = FSDirectory.Open(Path.Combine(path, "lucene"));
+        _writer = new IndexWriter(_directory, new IndexWriterConfig(Analyzers.Version, Analyzers.Get("standard")) { OpenMode = OpenMode.CREATE_OR_APPEND });
+        var committed = LoadCommitted();
+        _translog = new Translog(Path.Combine(path, "translog"));
+
+        // Entries after the last commit are replayed into Lucene; those before it are already there.
+        foreach (var entry in _translog.Replay())
+        {
+            if (entry.SeqNo <= committed)
+            {
+                continue;
+            }
+
+            if (entry.Delete)
+            {
+                _writer.DeleteDocuments(DocumentMapper.IdTerm(entry.Id));
+            }
+            else
+            {
+                _writer.UpdateDocument(DocumentMapper.IdTerm(entry.Id), map(entry.Id, entry.Source!, entry.Version, entry.SeqNo), _analyzer);
+            }
+
+            _versions[entry.Id] = (entry.Version, entry.SeqNo, entry.Delete);
+            _seqNo = Math.Max(_seqNo, entry.SeqNo);
+        }
+
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, null);
+    }
+
+    public string Index { get; }
+
+    public int Number { get; }
+
+    /// <summary>Writes a document: version and sequence number assigned, logged and fsynced, then indexed.</summary>
+    public WriteResult Write(string id, string source, WriteOptions options, Func<long, long, global::Lucene.Net.Documents.Document> map)
+    {
+        lock (_gate)
+        {
+            var known = _versions.TryGetValue(id, out var current) && !current.Deleted;
+            Check(id, known, current.SeqNo, options);
+            var version = known ? current.Version + 1 : 1;
+            var seqNo = _seqNo + 1;
+            var document = map(version, seqNo);
+            _translog.Append(new TranslogEntry(false, id, seqNo, version, source));
+            _seqNo = seqNo;
+            _writer.UpdateDocument(DocumentMapper.IdTerm(id), document, _analyzer);
+            _versions[id] = (version, seqNo, false);
+            _unrefreshed[id] = new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source);
+            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, known ? "updated" : "created", Number);
+        }
+    }
+
+    /// <summary>Deletes a document; <c>not_found</c> when there is none.</summary>
+    public WriteResult Delete(string id, WriteOptions options)
+    {
+        lock (_gate)
+        {
+            var known = _versions.TryGetValue(id, out var current) && !current.Deleted;
+            Check(id, known, current.SeqNo, options with { CreateOnly = false });
+            var version = (current.Version == 0 ? 0 : current.Version) + 1;
+            var seqNo = _seqNo + 1;
+            _translog.Append(new TranslogEntry(true, id, seqNo, version, null));
+            _seqNo = seqNo;
+            _writer.DeleteDocuments(DocumentMapper.IdTerm(id));
+            _versions[id] = (version, seqNo, true);
+            _unrefreshed[id] = null;
+            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, known ? "deleted" : "not_found", Number);
+        }
+    }
+
+    /// <summary>The document as last written, refreshed or not.</summary>
+    public StoredDocument? Get(string id)
+    {
+        lock (_gate)
+        {
+            if (!_versions.TryGetValue(id, out var current) || current.Deleted)
+            {
+                return null;
+            }
+
+            if (_unrefreshed.TryGetValue(id, out var pending) || _refreshing?.TryGetValue(id, out pending) == true)
+            {
+                return pending;
+            }
+        }
+
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var top = searcher.Search(new TermQuery(DocumentMapper.IdTerm(id)), 1);
+            if (top.TotalHits == 0)
+            {
+                return null;
+            }
+
+            var (_, source, version, seqNo) = DocumentMapper.Stored(searcher.Doc(top.ScoreDocs[0].Doc));
+            return new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>Makes every write so far searchable.</summary>
+    public void Refresh()
+    {
+        lock (_gate)
+        {
+            _refreshing = _unrefreshed;
+            _unrefreshed = new Dictionary<string, StoredDocument?>(StringComparer.Ordinal);
+        }
+
+        _searchers.MaybeRefreshBlocking();
+        lock (_gate)
+        {
+            _refreshing = null;
+        }
+    }
+
+    /// <summary>Commits Lucene with the sequence number it holds, then empties the log.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            _writer.SetCommitData(new Dictionary<string, string> { [CommitSeqNo] = _seqNo.ToString(CultureInfo.InvariantCulture) });
+            _writer.Commit();
+            _translog.Clear();
+        }
+    }
+
+    /// <summary>The top <paramref name="count"/> hits of <paramref name="query"/> in this shard, with the searcher they belong to (release it).</summary>
+    public (IndexSearcher Searcher, TopDocs Top) Search(Query query, int count)
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            return (searcher, searcher.Search(query, Math.Max(1, count)));
+        }
+        catch
+        {
+            _searchers.Release(searcher);
+            throw;
+        }
+    }
+
+    public void Release(IndexSearcher searcher) => _searchers.Release(searcher);
+
+    /// <summary>Stops as a crash would: Lucene's uncommitted changes dropped, the log left as it is (for tests of recovery).</summary>
+    internal void Crash()
+    {
+        _searchers.Dispose();
+        _writer.Rollback();
+        _translog.Dispose();
+        _directory.Dispose();
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        _searchers.Dispose();
+        _writer.Dispose();
+        _translog.Dispose();
+        _directory.Dispose();
+    }
+
+    private static void Check(string id, bool known, long seqNo, WriteOptions options)
+    {
+        if (options.CreateOnly && known)
+        {
+            throw new SearchException("version_conflict_engine_exception", $"[{id}]: version conflict, document already exists", 409);
+        }
+
+        if (options.IfSeqNo is { } expected && (!known || expected != seqNo || (options.IfPrimaryTerm ?? PrimaryTerm) != PrimaryTerm))
+        {
+            throw new SearchException(
+                "version_conflict_engine_exception",
+                known
+                    ? $"[{id}]: version conflict, required seqNo [{expected}], primary term [{options.IfPrimaryTerm ?? PrimaryTerm}]. current document has seqNo [{seqNo}] and primary term [{PrimaryTerm}]"
+                    : $"[{id}]: version conflict, required seqNo [{expected}], primary term [{options.IfPrimaryTerm ?? PrimaryTerm}]. but no document was found",
+                409);
+        }
+    }
+
+    // The committed documents' versions, and the sequence number the last commit holds.
+    private long LoadCommitted()
+    {
+        if (!DirectoryReader.IndexExists(_directory))
+        {
+            return -1;
+        }
+
+        using var reader = DirectoryReader.Open(_directory);
+        var live = MultiFields.GetLiveDocs(reader);
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            if (live is not null && !live.Get(doc))
+            {
+                continue;
+            }
+
+            var (id, _, version, seqNo) = DocumentMapper.Stored(reader.Document(doc));
+            _versions[id] = (version, seqNo, false);
+            _seqNo = Math.Max(_seqNo, seqNo);
+        }
+
+        var committed = reader.IndexCommit.UserData.TryGetValue(CommitSeqNo, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : -1;
+        _seqNo = Math.Max(_seqNo, committed);
+        return committed;
+    }
+}

@@ -1,0 +1,179 @@
+using DistKit.Lucene;
+using DistKit.Search.Dsl;
+using DistKit.Search.Engine;
+
+namespace DistKit.Search.Tests;
+
+/// <summary>The embedded engine: mappings, analyzers, refresh, versions, shards and recovery from its write-ahead log.</summary>
+public sealed class LuceneEngineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("distkit-lucene-").FullName;
+
+    private static readonly IndexDefinition NoAutoRefresh = new() { RefreshInterval = Timeout.InfiniteTimeSpan };
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SearchRequest Search(string json, int size = 10) => new(QueryDsl.Parse(json)) { Size = size };
+
+    [Fact]
+    public async Task Cjk_APhraseMatchesAdjacentBigramsOnly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("notes", NoAutoRefresh with { Mappings = new Dictionary<string, FieldMapping> { ["body"] = new(MappingType.Text, "cjk") } }, ct);
+        await engine.IndexAsync("notes", "1", """{"body":"今天天气很好"}""", new WriteOptions { Refresh = RefreshPolicy.Immediate }, ct);
+
+        Assert.Equal(1, (await engine.SearchAsync("notes", Search("""{"match_phrase":{"body":"天气很好"}}"""), ct)).Total);
+        Assert.Equal(0, (await engine.SearchAsync("notes", Search("""{"match_phrase":{"body":"天气好"}}"""), ct)).Total);
+        Assert.Equal(1, (await engine.SearchAsync("notes", Search("""{"match":{"body":"天气"}}"""), ct)).Total);
+    }
+
+    [Fact]
+    public async Task DynamicMapping_TypesFieldsFromTheFirstDocument_AndQueriesUseThem()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.IndexAsync("tickets", "1", """{"title":"Refund for late delivery","city":"Beijing","amount":120,"score":4.5,"open":true,"created":"2024-05-01T08:00:00Z","customer":{"tier":"gold"},"tags":["urgent","vip"]}""", cancellationToken: ct);
+        await engine.IndexAsync("tickets", "2", """{"title":"Delivery was fine","city":"Shanghai","amount":30,"score":2,"open":false,"created":"2024-06-01","customer":{"tier":"silver"},"tags":["ok"]}""", cancellationToken: ct);
+        await engine.IndexAsync("tickets", "3", """{"title":"Late again","city":"Beijing","amount":75,"open":true,"created":"2024-06-15T10:00:00Z","customer":{"tier":"gold"}}""", new WriteOptions { Refresh = RefreshPolicy.Immediate }, ct);
+
+        var mappings = engine.GetIndex("tickets")!.Mappings;
+        Assert.Equal(MappingType.Text, mappings["title"].Type);
+        Assert.Equal(MappingType.Keyword, mappings["city.keyword"].Type);
+        Assert.Equal(MappingType.Long, mappings["amount"].Type);
+        Assert.Equal(MappingType.Double, mappings["score"].Type);
+        Assert.Equal(MappingType.Boolean, mappings["open"].Type);
+        Assert.Equal(MappingType.Date, mappings["created"].Type);
+        Assert.Equal(MappingType.Text, mappings["customer.tier"].Type);
+
+        async Task<string[]> Ids(string json) => [.. (await engine.SearchAsync("tickets", Search(json), ct)).Hits.Select(h => h.Id).Order()];
+
+        Assert.Equal(["1", "3"], await Ids("""{"match":{"title":"late"}}"""));
+        Assert.Equal(["1"], await Ids("""{"match":{"title":{"query":"late delivery","operator":"and"}}}"""));
+        Assert.Equal(["1", "3"], await Ids("""{"term":{"city.keyword":"Beijing"}}"""));
+        Assert.Equal(["2"], await Ids("""{"bool":{"must_not":[{"term":{"city.keyword":"Beijing"}}]}}"""));
+        Assert.Equal(["1", "3"], await Ids("""{"range":{"amount":{"gte":75}}}"""));
+        Assert.Equal(["2", "3"], await Ids("""{"range":{"created":{"gte":"2024-06-01","lt":"2024-07-01"}}}"""));
+        Assert.Equal(["1", "2"], await Ids("""{"exists":{"field":"score"}}"""));
+        Assert.Equal(["1", "3"], await Ids("""{"bool":{"filter":[{"term":{"open":true}},{"terms":{"customer.tier.keyword":["gold","platinum"]}}]}}"""));
+        Assert.Equal(["1"], await Ids("""{"term":{"tags.keyword":"vip"}}"""));
+        Assert.Equal(["2", "3"], await Ids("""{"ids":{"values":["2","3","9"]}}"""));
+        Assert.Equal(["1", "3"], await Ids("""{"prefix":{"city.keyword":"Bei"}}"""));
+        Assert.Empty(await Ids("""{"match":{"nosuchfield":"x"}}"""));
+        Assert.Equal(["1", "2", "3"], await Ids("""{"bool":{"should":[{"match":{"title":"delivery"}},{"match":{"title":"again"}}]}}"""));
+        Assert.Equal(["1"], await Ids("""{"bool":{"should":[{"match":{"title":"delivery"}},{"match":{"title":"refund"}}],"minimum_should_match":2}}"""));
+    }
+
+    [Fact]
+    public async Task AWrite_IsSearchableAfterARefresh_ButAGetSeesItAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("docs", NoAutoRefresh, ct);
+        await engine.IndexAsync("docs", "a", """{"text":"hello"}""", cancellationToken: ct);
+
+        Assert.Equal(0, (await engine.SearchAsync("docs", Search("""{"match_all":{}}"""), ct)).Total);
+        Assert.Equal("""{"text":"hello"}""", (await engine.GetAsync("docs", "a", ct))!.Source);
+        await engine.RefreshAsync("docs", ct);
+        Assert.Equal(1, (await engine.SearchAsync("docs", Search("""{"match":{"text":"hello"}}"""), ct)).Total);
+        Assert.Equal("""{"text":"hello"}""", (await engine.GetAsync("docs", "a", ct))!.Source);
+    }
+
+    [Fact]
+    public async Task Versions_GrowPerWrite_AndConditionalWritesConflictWith409()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        var first = await engine.IndexAsync("v", "1", """{"n":1}""", cancellationToken: ct);
+        var second = await engine.IndexAsync("v", "1", """{"n":2}""", cancellationToken: ct);
+        Assert.Equal((1, 0, "created"), (first.Version, first.SeqNo, first.Result));
+        Assert.Equal((2, 1, "updated"), (second.Version, second.SeqNo, second.Result));
+
+        var exists = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("v", "1", """{"n":3}""", new WriteOptions { CreateOnly = true }, ct));
+        Assert.Equal(("version_conflict_engine_exception", 409), (exists.Type, exists.Status));
+        var stale = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("v", "1", """{"n":3}""", new WriteOptions { IfSeqNo = 0, IfPrimaryTerm = 1 }, ct));
+        Assert.Equal(409, stale.Status);
+        var current = await engine.IndexAsync("v", "1", """{"n":3}""", new WriteOptions { IfSeqNo = 1, IfPrimaryTerm = 1 }, ct);
+        Assert.Equal(3, current.Version);
+
+        var deleted = await engine.DeleteAsync("v", "1", cancellationToken: ct);
+        var again = await engine.DeleteAsync("v", "1", cancellationToken: ct);
+        Assert.Equal(("deleted", "not_found"), (deleted.Result, again.Result));
+        Assert.Null(await engine.GetAsync("v", "1", ct));
+    }
+
+    [Fact]
+    public async Task ShardedIndex_SearchesEveryShard_AndMergesByScore()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("many", NoAutoRefresh with { Shards = 4 }, ct);
+        for (var i = 0; i < 200; i++)
+        {
+            await engine.IndexAsync("many", $"d{i}", $$"""{"text":"{{string.Join(' ', Enumerable.Repeat("fox", 1 + (i % 5)))}} dog","n":{{i}}}""", cancellationToken: ct);
+        }
+
+        await engine.RefreshAsync("many", ct);
+        var result = await engine.SearchAsync("many", Search("""{"match":{"text":"fox"}}""", size: 50), ct);
+        Assert.Equal(200, result.Total);
+        Assert.Equal(4, result.Shards);
+        Assert.Equal(50, result.Hits.Count);
+        Assert.True(result.Hits.Zip(result.Hits.Skip(1)).All(p => p.First.Score >= p.Second.Score), "hits are merged best first");
+        Assert.Equal(40, (await engine.SearchAsync("many", Search("""{"range":{"n":{"gte":10,"lt":50}}}"""), ct)).Total);
+    }
+
+    [Fact]
+    public async Task AfterACrash_EveryAcknowledgedWriteIsThere_AndATornLastRecordIsCutAway()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("log", NoAutoRefresh with { Shards = 2 }, ct);
+        for (var i = 0; i < 100; i++)
+        {
+            await engine.IndexAsync("log", $"d{i}", $$"""{"n":{{i}},"text":"entry {{i}}"}""", cancellationToken: ct);
+        }
+
+        await engine.FlushAsync("log", ct); // the first 100 committed; the next 50 only in the logs
+        for (var i = 100; i < 150; i++)
+        {
+            await engine.IndexAsync("log", $"d{i}", $$"""{"n":{{i}},"text":"entry {{i}}"}""", cancellationToken: ct);
+        }
+
+        await engine.DeleteAsync("log", "d3", cancellationToken: ct);
+        engine.Crash();
+
+        // A write cut short by the crash: half a record at the end of one log.
+        await File.AppendAllTextAsync(Path.Combine(_dir, "log", "0", "translog"), "\u0040\0\0\0garbage", ct);
+
+        using var reopened = new LuceneSearchEngine(_dir);
+        await reopened.RefreshAsync("log", ct);
+        var all = await reopened.SearchAsync("log", Search("""{"match_all":{}}"""), ct);
+        Assert.Equal(149, all.Total);
+        Assert.Null(await reopened.GetAsync("log", "d3", ct));
+        Assert.Equal("""{"n":149,"text":"entry 149"}""", (await reopened.GetAsync("log", "d149", ct))!.Source);
+        var next = await reopened.IndexAsync("log", "d149", """{"n":-1}""", cancellationToken: ct);
+        Assert.Equal(2, next.Version);
+    }
+
+    [Fact]
+    public async Task BadInput_IsRefusedInElasticsearchsTerms_AndChangesNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("typed", NoAutoRefresh with { Mappings = new Dictionary<string, FieldMapping> { ["n"] = new(MappingType.Long) } }, ct);
+
+        var badValue = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("typed", "1", """{"n":"many"}""", cancellationToken: ct));
+        Assert.Equal("mapper_parsing_exception", badValue.Type);
+        Assert.Null(await engine.GetAsync("typed", "1", ct));
+        var notObject = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("typed", "1", "[1]", cancellationToken: ct));
+        Assert.Equal("mapper_parsing_exception", notObject.Type);
+        var window = await Assert.ThrowsAsync<SearchException>(() => engine.SearchAsync("typed", new SearchRequest(new MatchAllQuery()) { From = 9_995, Size = 10 }, ct));
+        Assert.Contains("Result window is too large", window.Message, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<SearchException>(() => engine.SearchAsync("nope", Search("""{"match_all":{}}"""), ct));
+        Assert.Equal(("index_not_found_exception", 404), (missing.Type, missing.Status));
+        var name = await Assert.ThrowsAsync<SearchException>(() => engine.CreateIndexAsync("Bad Name", new IndexDefinition(), ct));
+        Assert.Equal("invalid_index_name_exception", name.Type);
+        var exists = await Assert.ThrowsAsync<SearchException>(() => engine.CreateIndexAsync("typed", new IndexDefinition(), ct));
+        Assert.Equal("resource_already_exists_exception", exists.Type);
+    }
+}
