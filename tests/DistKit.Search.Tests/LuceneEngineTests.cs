@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using DistKit.Lucene;
 using DistKit.Search.Dsl;
 using DistKit.Search.Engine;
@@ -175,5 +176,39 @@ public sealed class LuceneEngineTests : IDisposable
         Assert.Equal("invalid_index_name_exception", name.Type);
         var exists = await Assert.ThrowsAsync<SearchException>(() => engine.CreateIndexAsync("typed", new IndexDefinition(), ct));
         Assert.Equal("resource_already_exists_exception", exists.Type);
+    }
+}
+
+/// <summary>AddLucene().AddSearch() from settings.</summary>
+public sealed class SearchCompositionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("distkit-search-compose-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task TheEmbeddedEngine_KeepsIndicesUnderTheDataDirectory()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddDistKit(o => o.DataDir = _dir).AddLucene().AddSearch();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var engine = provider.GetRequiredService<ISearchEngine>();
+            await engine.IndexAsync("composed", "1", """{"a":1}""", cancellationToken: ct);
+        }
+
+        Assert.True(File.Exists(Path.Combine(_dir, "search", "composed", "index.json")));
+    }
+
+    [Fact]
+    public void AnEngineNotRegistered_StopsTheAppNamingTheSetting()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddDistKit(o => o.DataDir = _dir).AddSearch(o => o.Engine = "elasticsearch");
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Composition.SearchOptions>>().Value);
+        Assert.Contains("Capabilities:Search", error.Message, StringComparison.Ordinal);
     }
 }
