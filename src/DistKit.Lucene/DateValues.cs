@@ -29,8 +29,24 @@ internal static partial class DateValues
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out epochMillis);
     }
 
-    /// <summary>A query bound: a date, epoch milliseconds, or date math; <paramref name="roundUp"/> for upper bounds (<c>lte</c> rounds to the end of the unit).</summary>
+    /// <summary>
+    /// A query bound: a date, epoch milliseconds, or date math; <paramref name="roundUp"/> for bounds
+    /// Elasticsearch rounds up (<c>gt</c>, <c>lte</c>): to the end of a <c>/unit</c>, and a date
+    /// without a time to the end of its day.
+    /// </summary>
     public static long Resolve(string text, DateTimeOffset now, bool roundUp)
+    {
+        try
+        {
+            return ResolveChecked(text, now, roundUp);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            throw Search.SearchException.Parsing($"failed to parse date field [{text}]: out of range");
+        }
+    }
+
+    private static long ResolveChecked(string text, DateTimeOffset now, bool roundUp)
     {
         string anchorText;
         string math;
@@ -54,6 +70,10 @@ internal static partial class DateValues
         else if (TryParse(anchorText, out var millis))
         {
             at = DateTimeOffset.FromUnixTimeMilliseconds(millis);
+            if (roundUp && math.Length == 0 && anchorText.Length == 10 && anchorText[4] == '-')
+            {
+                at = at.AddDays(1).AddMilliseconds(-1); // 2024-06-01 as an upper bound is the whole day
+            }
         }
         else
         {

@@ -21,6 +21,9 @@ internal static class DocumentMapper
     public const string SeqNoField = "_seq_no";
     public const string FieldNamesField = "_field_names";
 
+    /// <summary>The deepest object nesting a document may have (Elasticsearch's <c>index.mapping.depth.limit</c>).</summary>
+    public const int MaxDepth = 20;
+
     // Elasticsearch's ignore_above for a dynamic keyword sub-field.
     private const int KeywordIgnoreAbove = 256;
 
@@ -31,7 +34,11 @@ internal static class DocumentMapper
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(source);
+            json = JsonDocument.Parse(source, new JsonDocumentOptions { MaxDepth = MaxDepth + 1 });
+        }
+        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SearchException("mapper_parsing_exception", $"The depth of the document is greater than the limit of [{MaxDepth}]", 400, e);
         }
         catch (JsonException e)
         {
@@ -92,7 +99,7 @@ internal static class DocumentMapper
             case JsonValueKind.Null or JsonValueKind.Undefined:
                 break;
             default:
-                var mapping = mappings.GetValueOrDefault(path) ?? added.GetValueOrDefault(path) ?? Infer(value, path, added);
+                var mapping = mappings.GetValueOrDefault(path) ?? added.GetValueOrDefault(path) ?? Infer(value, path, mappings, added);
                 AddValue(document, path, mapping, value);
                 present.Add(path);
                 if (mapping.Type == MappingType.Text && (mappings.GetValueOrDefault(path + ".keyword") ?? added.GetValueOrDefault(path + ".keyword")) is { Type: MappingType.Keyword } keyword
@@ -106,7 +113,7 @@ internal static class DocumentMapper
         }
     }
 
-    private static FieldMapping Infer(JsonElement value, string path, Dictionary<string, FieldMapping> added)
+    private static FieldMapping Infer(JsonElement value, string path, IReadOnlyDictionary<string, FieldMapping> mappings, Dictionary<string, FieldMapping> added)
     {
         FieldMapping mapping;
         switch (value.ValueKind)
@@ -116,7 +123,11 @@ internal static class DocumentMapper
                 break;
             case JsonValueKind.String:
                 mapping = new FieldMapping(MappingType.Text);
-                added[path + ".keyword"] = new FieldMapping(MappingType.Keyword);
+                if (!mappings.ContainsKey(path + ".keyword"))
+                {
+                    added.TryAdd(path + ".keyword", new FieldMapping(MappingType.Keyword));
+                }
+
                 break;
             case JsonValueKind.Number when value.TryGetInt64(out _):
                 mapping = new FieldMapping(MappingType.Long);
@@ -129,8 +140,8 @@ internal static class DocumentMapper
                 break;
         }
 
-        added[path] = mapping;
-        return mapping;
+        added.TryAdd(path, mapping);
+        return added[path];
     }
 
     private static void AddValue(Document document, string path, FieldMapping mapping, JsonElement value)
@@ -163,8 +174,10 @@ internal static class DocumentMapper
 
     private static long WholeNumber(JsonElement value, string path, FieldMapping mapping)
     {
+        // Elasticsearch coerces: 1.5 and "1.5" index as 1 in a long field.
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var whole)
-            || value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out whole))
+            || value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out whole)
+            || TryTruncate(value, out whole))
         {
             if (mapping.Type == MappingType.Integer && whole is < int.MinValue or > int.MaxValue)
             {
@@ -175,6 +188,16 @@ internal static class DocumentMapper
         }
 
         throw Unparsable(path, mapping.TypeName, value);
+    }
+
+    private static bool TryTruncate(JsonElement value, out long whole)
+    {
+        var number = value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+            : value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : double.NaN;
+        var ok = double.IsFinite(number) && Math.Abs(number) < 9.2e18;
+        whole = ok ? (long)Math.Truncate(number) : 0;
+        return ok;
     }
 
     private static double Number(JsonElement value, string path) =>

@@ -16,6 +16,7 @@ internal sealed class LuceneIndex : IDisposable
     private readonly LuceneShard[] _shards;
     private readonly ITimer? _refresher;
     private readonly MappingAnalyzer _analyzer;
+    private bool _closed;
     private IndexDefinition _definition;
 
     private LuceneIndex(string name, string directory, IndexDefinition definition, TimeProvider time)
@@ -24,10 +25,26 @@ internal sealed class LuceneIndex : IDisposable
         _directory = directory;
         _definition = definition;
         _analyzer = new MappingAnalyzer(() => Definition.Mappings);
-        _shards = [.. Enumerable.Range(0, definition.Shards).Select(i => new LuceneShard(name, i, Path.Combine(directory, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), _analyzer, MapForReplay))];
+        var shards = new List<LuceneShard>(definition.Shards);
+        try
+        {
+            for (var i = 0; i < definition.Shards; i++)
+            {
+                shards.Add(new LuceneShard(name, i, Path.Combine(directory, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), _analyzer, MapForReplay));
+            }
+        }
+        catch
+        {
+            shards.ForEach(opened => opened.Crash());
+            _analyzer.Dispose();
+            throw;
+        }
+
+        _shards = [.. shards];
         if (definition.RefreshInterval != Timeout.InfiniteTimeSpan)
         {
-            _refresher = time.CreateTimer(_ => RefreshQuietly(), null, definition.RefreshInterval, definition.RefreshInterval);
+            // One shot, armed again after each refresh: a slow refresh never overlaps the next.
+            _refresher = time.CreateTimer(_ => RefreshOnSchedule(), null, definition.RefreshInterval, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -87,7 +104,15 @@ internal sealed class LuceneIndex : IDisposable
         var results = new (IndexSearcher Searcher, TopDocs Top)[_shards.Length];
         try
         {
-            Parallel.For(0, _shards.Length, i => results[i] = _shards[i].Search(query, wanted));
+            try
+            {
+                Parallel.For(0, _shards.Length, i => results[i] = _shards[i].Search(query, wanted));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+                throw;
+            }
             var merged = TopDocs.Merge(null, Math.Max(1, wanted), [.. results.Select(r => r.Top)]);
             var hits = merged.ScoreDocs.Skip(request.From).Take(request.Size).Select(hit =>
             {
@@ -109,27 +134,38 @@ internal sealed class LuceneIndex : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Close(shard => shard.Dispose());
+
+    /// <summary>Closes without committing (for an index about to be deleted, or a simulated crash).</summary>
+    internal void Crash() => Close(shard => shard.Crash());
+
+    // Every shard closed even when one fails; the first failure reported after.
+    private void Close(Action<LuceneShard> close)
     {
+        Volatile.Write(ref _closed, true);
         _refresher?.Dispose();
+        List<Exception>? failures = null;
         foreach (var shard in _shards)
         {
-            shard.Dispose();
+            try
+            {
+                close(shard);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (failures ??= []).Add(e);
+            }
         }
 
         _analyzer.Dispose();
-    }
-
-    internal void Crash()
-    {
-        _refresher?.Dispose();
-        foreach (var shard in _shards)
+        if (failures is not null)
         {
-            shard.Crash();
+            throw new AggregateException($"closing index [{Name}]", failures);
         }
     }
 
-    public void DeleteFiles() => System.IO.Directory.Delete(_directory, recursive: true);
+    /// <summary>The index's directory.</summary>
+    public string DirectoryPath => _directory;
 
     private static void AfterWrite(LuceneShard shard, RefreshPolicy refresh)
     {
@@ -179,15 +215,33 @@ internal sealed class LuceneIndex : IDisposable
     private LuceneShard ShardOf(string id) =>
         _shards.Length == 1 ? _shards[0] : _shards[(int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(id)) % (uint)_shards.Length)];
 
-    private void RefreshQuietly()
+    private void RefreshOnSchedule()
     {
+        if (Volatile.Read(ref _closed))
+        {
+            return;
+        }
+
         try
         {
             Refresh();
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Closed while the timer fired.
+            // A timer callback must not throw (it would end the process). Closed meanwhile, or a
+            // disk error the next write or explicit refresh will report.
+        }
+
+        if (!Volatile.Read(ref _closed))
+        {
+            try
+            {
+                _refresher?.Change(Definition.RefreshInterval, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile.
+            }
         }
     }
 }

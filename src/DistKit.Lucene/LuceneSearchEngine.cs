@@ -11,8 +11,12 @@ namespace DistKit.Lucene;
 /// </summary>
 public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
 {
+    // Index names cannot start with '_', so no index is ever called this.
+    private const string DeletedPrefix = "_deleted-";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LuceneIndex> _indices = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deleting = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private bool _disposed;
 
@@ -25,10 +29,24 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
         Directory.CreateDirectory(DataDirectory);
         foreach (var directory in Directory.GetDirectories(DataDirectory))
         {
-            if (File.Exists(Path.Combine(directory, "index.json")))
+            var name = Path.GetFileName(directory);
+            if (name.StartsWith(DeletedPrefix, StringComparison.Ordinal) || !File.Exists(Path.Combine(directory, "index.json")))
             {
-                var name = Path.GetFileName(directory);
-                _indices[name] = LuceneIndex.Open(name, directory, _time);
+                // A delete the last run did not finish (the index was already gone for its users),
+                // or a create it did not: nothing anyone was told exists.
+                Directory.Delete(directory, recursive: true);
+            }
+            else
+            {
+                try
+                {
+                    _indices[name] = LuceneIndex.Open(name, directory, _time);
+                }
+                catch
+                {
+                    Dispose();
+                    throw;
+                }
             }
         }
     }
@@ -70,6 +88,8 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
                 throw new SearchException("resource_already_exists_exception", $"index [{index}] already exists", 400);
             }
 
+            ThrowIfDeleting(index);
+
             _indices[index] = LuceneIndex.Create(index, Path.Combine(DataDirectory, index), definition, _time);
         }
 
@@ -86,10 +106,29 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
             {
                 throw NotFound(index);
             }
+
+            _deleting.Add(index);
         }
 
-        found.Dispose();
-        found.DeleteFiles();
+        try
+        {
+            found.Crash(); // closed without a commit: its data is going
+
+            // index.json first: from then on a crash leaves a directory the next start removes,
+            // never the old index.
+            File.Delete(Path.Combine(found.DirectoryPath, "index.json"));
+            var tombstone = Path.Combine(DataDirectory, DeletedPrefix + Guid.NewGuid().ToString("N"));
+            Directory.Move(found.DirectoryPath, tombstone);
+            Directory.Delete(tombstone, recursive: true);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _deleting.Remove(index);
+            }
+        }
+
         return Task.CompletedTask;
     }
 
@@ -165,9 +204,22 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
             _indices.Clear();
         }
 
+        List<Exception>? failures = null;
         foreach (var index in open)
         {
-            index.Dispose();
+            try
+            {
+                index.Dispose();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("closing the search engine", failures);
         }
     }
 
@@ -207,9 +259,19 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
             }
 
             CheckName(index);
+            ThrowIfDeleting(index);
             var created = LuceneIndex.Create(index, Path.Combine(DataDirectory, index), new IndexDefinition(), _time);
             _indices[index] = created;
             return created;
+        }
+    }
+
+    // With _gate held.
+    private void ThrowIfDeleting(string index)
+    {
+        if (_deleting.Contains(index))
+        {
+            throw new SearchException("illegal_state_exception", $"index [{index}] is being deleted; try again", 503);
         }
     }
 
@@ -226,9 +288,14 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
 
     private static void CheckId(string id)
     {
-        if (string.IsNullOrEmpty(id) || System.Text.Encoding.UTF8.GetByteCount(id) > 512)
+        if (string.IsNullOrEmpty(id))
         {
-            throw SearchException.IllegalArgument($"id [{id}] is too long, must be no longer than 512 bytes but was: {System.Text.Encoding.UTF8.GetByteCount(id ?? "")}");
+            throw SearchException.IllegalArgument("if _id is specified it must not be empty");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(id) > 512)
+        {
+            throw SearchException.IllegalArgument($"id [{id}] is too long, must be no longer than 512 bytes but was: {System.Text.Encoding.UTF8.GetByteCount(id)}");
         }
     }
 

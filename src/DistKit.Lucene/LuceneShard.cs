@@ -20,17 +20,22 @@ internal sealed class LuceneShard : IDisposable
     private const string CommitSeqNo = "distkit.seq_no";
     private const long PrimaryTerm = 1;
 
+    // Elasticsearch flushes when the log passes a size; a smaller one keeps restarts short here.
+    private const long FlushAbove = 64L << 20;
+
     private readonly System.Threading.Lock _gate = new();
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly Translog _translog;
-    private readonly Dictionary<string, (long Version, long SeqNo, bool Deleted)> _versions = new(StringComparer.Ordinal);
-    private Dictionary<string, StoredDocument?> _unrefreshed = new(StringComparer.Ordinal);
-    private Dictionary<string, StoredDocument?>? _refreshing;
-    private long _seqNo = -1;
-
     private readonly Analyzer _analyzer;
+    private readonly Dictionary<string, (long Version, long SeqNo, bool Deleted)> _versions = new(StringComparer.Ordinal);
+
+    // Writes not yet known to be in a refreshed reader, by id: a get serves them; a refresh drops
+    // only those at or below the sequence number it started from.
+    private readonly Dictionary<string, (long SeqNo, StoredDocument? Document)> _pending = new(StringComparer.Ordinal);
+    private long _seqNo = -1;
+    private Exception? _failure;
 
     public LuceneShard(string index, int number, string path, Analyzer analyzer, Func<string, string, long, long, global::Lucene.Net.Documents.Document> map)
     {
@@ -39,54 +44,77 @@ internal sealed class LuceneShard : IDisposable
         Number = number;
         System.IO.Directory.CreateDirectory(path);
         _directory = FSDirectory.Open(Path.Combine(path, "lucene"));
-        _writer = new IndexWriter(_directory, new IndexWriterConfig(Analyzers.Version, Analyzers.Get("standard")) { OpenMode = OpenMode.CREATE_OR_APPEND });
-        var committed = LoadCommitted();
-        _translog = new Translog(Path.Combine(path, "translog"));
-
-        // Entries after the last commit are replayed into Lucene; those before it are already there.
-        foreach (var entry in _translog.Replay())
+        try
         {
-            if (entry.SeqNo <= committed)
+            _writer = new IndexWriter(_directory, new IndexWriterConfig(Analyzers.Version, Analyzers.Get("standard"))
             {
-                continue;
-            }
-
-            if (entry.Delete)
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = Scoring.Similarity,
+            });
+            try
             {
-                _writer.DeleteDocuments(DocumentMapper.IdTerm(entry.Id));
+                var committed = LoadCommitted();
+                _translog = new Translog(Path.Combine(path, "translog"));
+                try
+                {
+                    Replay(committed, map);
+                    _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Scoring.Searchers());
+                }
+                catch
+                {
+                    _translog.Dispose();
+                    throw;
+                }
             }
-            else
+            catch
             {
-                _writer.UpdateDocument(DocumentMapper.IdTerm(entry.Id), map(entry.Id, entry.Source!, entry.Version, entry.SeqNo), _analyzer);
+                _writer.Rollback();
+                throw;
             }
-
-            _versions[entry.Id] = (entry.Version, entry.SeqNo, entry.Delete);
-            _seqNo = Math.Max(_seqNo, entry.SeqNo);
         }
-
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, null);
+        catch
+        {
+            _directory.Dispose();
+            throw;
+        }
     }
 
     public string Index { get; }
 
     public int Number { get; }
 
-    /// <summary>Writes a document: version and sequence number assigned, logged and fsynced, then indexed.</summary>
+    /// <summary>
+    /// Writes a document: version and sequence number assigned, given to Lucene (which may still
+    /// refuse it, an over-long term say), then logged and fsynced — only what Lucene took is logged,
+    /// so a replay never meets a record it cannot apply.
+    /// </summary>
     public WriteResult Write(string id, string source, WriteOptions options, Func<long, long, global::Lucene.Net.Documents.Document> map)
     {
         lock (_gate)
         {
-            var known = _versions.TryGetValue(id, out var current) && !current.Deleted;
-            Check(id, known, current.SeqNo, options);
-            var version = known ? current.Version + 1 : 1;
+            ThrowIfFailed();
+            var exists = _versions.TryGetValue(id, out var current);
+            var live = exists && !current.Deleted;
+            Check(id, live, current.SeqNo, options);
+
+            // A document written again after a delete continues from the delete's version, as Elasticsearch does.
+            var version = exists ? current.Version + 1 : 1;
             var seqNo = _seqNo + 1;
             var document = map(version, seqNo);
-            _translog.Append(new TranslogEntry(false, id, seqNo, version, source));
-            _seqNo = seqNo;
-            _writer.UpdateDocument(DocumentMapper.IdTerm(id), document, _analyzer);
+            try
+            {
+                _writer.UpdateDocument(DocumentMapper.IdTerm(id), document, _analyzer);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SearchException("illegal_argument_exception", $"Document contains a value Lucene refuses: {e.Message}", 400, e);
+            }
+
+            Log(new TranslogEntry(false, id, seqNo, version, source));
             _versions[id] = (version, seqNo, false);
-            _unrefreshed[id] = new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source);
-            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, known ? "updated" : "created", Number);
+            _pending[id] = (seqNo, new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source));
+            FlushIfLogIsLarge();
+            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "updated" : "created", Number);
         }
     }
 
@@ -95,16 +123,18 @@ internal sealed class LuceneShard : IDisposable
     {
         lock (_gate)
         {
-            var known = _versions.TryGetValue(id, out var current) && !current.Deleted;
-            Check(id, known, current.SeqNo, options with { CreateOnly = false });
-            var version = (current.Version == 0 ? 0 : current.Version) + 1;
+            ThrowIfFailed();
+            var exists = _versions.TryGetValue(id, out var current);
+            var live = exists && !current.Deleted;
+            Check(id, live, current.SeqNo, options with { CreateOnly = false });
+            var version = exists ? current.Version + 1 : 1;
             var seqNo = _seqNo + 1;
-            _translog.Append(new TranslogEntry(true, id, seqNo, version, null));
-            _seqNo = seqNo;
             _writer.DeleteDocuments(DocumentMapper.IdTerm(id));
+            Log(new TranslogEntry(true, id, seqNo, version, null));
             _versions[id] = (version, seqNo, true);
-            _unrefreshed[id] = null;
-            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, known ? "deleted" : "not_found", Number);
+            _pending[id] = (seqNo, null);
+            FlushIfLogIsLarge();
+            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "deleted" : "not_found", Number);
         }
     }
 
@@ -118,12 +148,13 @@ internal sealed class LuceneShard : IDisposable
                 return null;
             }
 
-            if (_unrefreshed.TryGetValue(id, out var pending) || _refreshing?.TryGetValue(id, out pending) == true)
+            if (_pending.TryGetValue(id, out var pending))
             {
-                return pending;
+                return pending.Document;
             }
         }
 
+        // Not pending: its last write is in every reader opened since the refresh that dropped it.
         var searcher = _searchers.Acquire();
         try
         {
@@ -145,16 +176,19 @@ internal sealed class LuceneShard : IDisposable
     /// <summary>Makes every write so far searchable.</summary>
     public void Refresh()
     {
+        long upTo;
         lock (_gate)
         {
-            _refreshing = _unrefreshed;
-            _unrefreshed = new Dictionary<string, StoredDocument?>(StringComparer.Ordinal);
+            upTo = _seqNo;
         }
 
         _searchers.MaybeRefreshBlocking();
         lock (_gate)
         {
-            _refreshing = null;
+            foreach (var id in _pending.Where(p => p.Value.SeqNo <= upTo).Select(p => p.Key).ToList())
+            {
+                _pending.Remove(id);
+            }
         }
     }
 
@@ -163,9 +197,8 @@ internal sealed class LuceneShard : IDisposable
     {
         lock (_gate)
         {
-            _writer.SetCommitData(new Dictionary<string, string> { [CommitSeqNo] = _seqNo.ToString(CultureInfo.InvariantCulture) });
-            _writer.Commit();
-            _translog.Clear();
+            ThrowIfFailed();
+            FlushLocked();
         }
     }
 
@@ -186,7 +219,7 @@ internal sealed class LuceneShard : IDisposable
 
     public void Release(IndexSearcher searcher) => _searchers.Release(searcher);
 
-    /// <summary>Stops as a crash would: Lucene's uncommitted changes dropped, the log left as it is (for tests of recovery).</summary>
+    /// <summary>Stops as a crash would: Lucene's uncommitted changes dropped, the log left as it is (for tests of recovery, and for an index being deleted).</summary>
     internal void Crash()
     {
         _searchers.Dispose();
@@ -197,11 +230,95 @@ internal sealed class LuceneShard : IDisposable
 
     public void Dispose()
     {
-        Flush();
-        _searchers.Dispose();
-        _writer.Dispose();
-        _translog.Dispose();
-        _directory.Dispose();
+        try
+        {
+            lock (_gate)
+            {
+                if (_failure is null)
+                {
+                    FlushLocked();
+                }
+            }
+        }
+        finally
+        {
+            _searchers.Dispose();
+            if (_failure is null)
+            {
+                _writer.Dispose();
+            }
+            else
+            {
+                _writer.Rollback(); // what the log does not hold must not be committed
+            }
+
+            _translog.Dispose();
+            _directory.Dispose();
+        }
+    }
+
+    private void Log(TranslogEntry entry)
+    {
+        try
+        {
+            _translog.Append(entry);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Lucene holds a write the log may not: no later write and no commit until a restart
+            // replays the log, which holds exactly what was acknowledged.
+            _failure = e;
+            throw new SearchException("translog_exception", $"shard [{Index}][{Number}] failed to write its log, restart to recover: {e.Message}", 500, e);
+        }
+
+        _seqNo = entry.SeqNo;
+    }
+
+    private void FlushIfLogIsLarge()
+    {
+        if (_translog.Length > FlushAbove)
+        {
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        _writer.SetCommitData(new Dictionary<string, string> { [CommitSeqNo] = _seqNo.ToString(CultureInfo.InvariantCulture) });
+        _writer.Commit();
+        _translog.Clear();
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+        {
+            throw new SearchException("translog_exception", $"shard [{Index}][{Number}] failed to write its log, restart to recover: {failure.Message}", 500, failure);
+        }
+    }
+
+    // Entries after the last commit are replayed into Lucene; those before it are already there.
+    private void Replay(long committed, Func<string, string, long, long, global::Lucene.Net.Documents.Document> map)
+    {
+        foreach (var entry in _translog.Replay())
+        {
+            if (entry.SeqNo <= committed)
+            {
+                continue;
+            }
+
+            if (entry.Delete)
+            {
+                _writer.DeleteDocuments(DocumentMapper.IdTerm(entry.Id));
+            }
+            else
+            {
+                _writer.UpdateDocument(DocumentMapper.IdTerm(entry.Id), map(entry.Id, entry.Source!, entry.Version, entry.SeqNo), _analyzer);
+            }
+
+            _versions[entry.Id] = (entry.Version, entry.SeqNo, entry.Delete);
+            _seqNo = Math.Max(_seqNo, entry.SeqNo);
+        }
     }
 
     private static void Check(string id, bool known, long seqNo, WriteOptions options)

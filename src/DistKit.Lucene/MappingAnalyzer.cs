@@ -10,6 +10,9 @@ namespace DistKit.Lucene;
 /// </summary>
 internal sealed class MappingAnalyzer(Func<IReadOnlyDictionary<string, FieldMapping>> mappings) : AnalyzerWrapper(PER_FIELD_REUSE_STRATEGY)
 {
+    // Elasticsearch's position_increment_gap: the values of an array never form a phrase together.
+    public override int GetPositionIncrementGap(string fieldName) => 100;
+
     protected override Analyzer GetWrappedAnalyzer(string fieldName) =>
         Analyzers.Get(mappings().TryGetValue(fieldName, out var mapping) ? mapping.Analyzer : null);
 }

@@ -26,12 +26,12 @@ internal sealed class QueryTranslator(IReadOnlyDictionary<string, FieldMapping> 
             MatchPhraseQuery q => Phrase(q.Field, q.Text, q.Slop, q.Analyzer),
             MultiMatchQuery q => MultiMatch(q),
             TermQuery q => Term(q.Field, q.Value, q.CaseInsensitive),
-            TermsQuery q => Any(q.Values.Select(v => Term(q.Field, v, caseInsensitive: false))),
+            TermsQuery q => Constant(q.Values.Select(v => Term(q.Field, v, caseInsensitive: false))),
             RangeQuery q => Range(q),
             ExistsQuery q => new L.TermQuery(new Term(DocumentMapper.FieldNamesField, q.Field)),
             PrefixQuery q => Prefix(q),
             WildcardQuery q => Wildcard(q),
-            IdsQuery q => Any(q.Values.Select(id => (LuceneQuery)new L.TermQuery(DocumentMapper.IdTerm(id)))),
+            IdsQuery q => Constant(q.Values.Select(id => (LuceneQuery)new L.TermQuery(DocumentMapper.IdTerm(id)))),
             BoolQuery q => Bool(q),
             ConstantScoreQuery q => new L.ConstantScoreQuery(Translate(q.Filter)),
             QueryStringQuery q => throw SearchException.IllegalArgument($"[{q.Kind}] is not supported by the embedded engine yet"),
@@ -149,6 +149,12 @@ internal sealed class QueryTranslator(IReadOnlyDictionary<string, FieldMapping> 
         switch (mapping.Type)
         {
             case MappingType.Long or MappingType.Integer:
+                var exact = Number(field, value);
+                if (exact != Math.Floor(exact))
+                {
+                    return Nothing(); // no whole number equals 1.5
+                }
+
                 var whole = WholeNumber(field, value);
                 return L.NumericRangeQuery.NewInt64Range(field, whole, whole, true, true);
             case MappingType.Double:
@@ -171,6 +177,11 @@ internal sealed class QueryTranslator(IReadOnlyDictionary<string, FieldMapping> 
             return Nothing();
         }
 
+        if (q.Format is not null || q.TimeZone is not null)
+        {
+            throw SearchException.IllegalArgument("[range] format and time_zone are not supported by the embedded engine yet (dates are read as ISO 8601, in UTC)");
+        }
+
         var lower = q.Gte ?? q.Gt;
         var upper = q.Lte ?? q.Lt;
         var includeLower = q.Gt is null;
@@ -178,7 +189,10 @@ internal sealed class QueryTranslator(IReadOnlyDictionary<string, FieldMapping> 
         switch (mapping.Type)
         {
             case MappingType.Long or MappingType.Integer:
-                return L.NumericRangeQuery.NewInt64Range(q.Field, lower is { } l ? WholeNumber(q.Field, l) : null, upper is { } u ? WholeNumber(q.Field, u) : null, includeLower, includeUpper);
+                // Fractional bounds on whole numbers, as Elasticsearch rounds them: gte 74.5 is gte 75, lte 74.5 is lte 74.
+                long? min = lower is { } l ? Bound(q.Field, l, up: true, inclusive: includeLower) : null;
+                long? max = upper is { } u ? Bound(q.Field, u, up: false, inclusive: includeUpper) : null;
+                return L.NumericRangeQuery.NewInt64Range(q.Field, min, max, true, true);
             case MappingType.Double:
                 return L.NumericRangeQuery.NewDoubleRange(q.Field, lower is { } ld ? Number(q.Field, ld) : null, upper is { } ud ? Number(q.Field, ud) : null, includeLower, includeUpper);
             case MappingType.Date:
@@ -280,10 +294,41 @@ internal sealed class QueryTranslator(IReadOnlyDictionary<string, FieldMapping> 
 
     private static L.BooleanQuery Nothing() => new();
 
+    /// <summary>
+    /// Any of many exact values, each match scoring the same (as Elasticsearch's terms and ids do):
+    /// nested in groups of Lucene's clause limit, so 65,536 values (Elasticsearch's limit) work.
+    /// </summary>
+    private static L.ConstantScoreQuery Constant(IEnumerable<LuceneQuery> queries)
+    {
+        const int MaxTerms = 65_536;
+        var all = queries.ToList();
+        if (all.Count > MaxTerms)
+        {
+            throw SearchException.IllegalArgument($"The number of terms [{all.Count}] used in the Terms Query request has exceeded the allowed maximum of [{MaxTerms}].");
+        }
+
+        var groups = all.Chunk(L.BooleanQuery.MaxClauseCount).Select(chunk => (LuceneQuery)Any(chunk)).ToList();
+        return new L.ConstantScoreQuery(groups.Count == 1 ? groups[0] : Any(groups));
+    }
+
     private static long WholeNumber(string field, FieldValue value) =>
         value.Kind == FieldValueKind.WholeNumber || value.Kind == FieldValueKind.Text && long.TryParse(value.AsText(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
             ? long.Parse(value.AsText(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
             : value.TryAsDouble(out var d) && d == Math.Floor(d) ? (long)d : throw Bad(field, "long", value);
+
+    // The whole-number bound equal to a possibly fractional one: the lowest included value for a
+    // lower bound, the highest for an upper one.
+    private static long Bound(string field, FieldValue value, bool up, bool inclusive)
+    {
+        var number = Number(field, value);
+        if (number != Math.Floor(number))
+        {
+            return (long)(up ? Math.Ceiling(number) : Math.Floor(number));
+        }
+
+        var whole = (long)number;
+        return inclusive ? whole : up ? whole + 1 : whole - 1;
+    }
 
     private static double Number(string field, FieldValue value) => value.TryAsDouble(out var d) ? d : throw Bad(field, "double", value);
 

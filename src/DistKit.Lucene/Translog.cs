@@ -68,16 +68,32 @@ internal sealed class Translog : IDisposable
         return entries;
     }
 
-    /// <summary>Appends <paramref name="entry"/> and waits until it is on disk.</summary>
+    /// <summary>
+    /// Appends <paramref name="entry"/> and waits until it is on disk. On failure the file is cut
+    /// back to where the record began, so no intact record can come to stand behind a broken one;
+    /// if even that fails the caller must stop writing (the shard fails).
+    /// </summary>
     public void Append(TranslogEntry entry)
     {
         var payload = Write(entry);
-        var header = new byte[HeaderLength];
-        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), Crc32.HashToUInt32(payload));
-        _file.Write(header);
-        _file.Write(payload);
-        _file.Flush(flushToDisk: true);
+        var record = new byte[HeaderLength + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(payload));
+        payload.CopyTo(record, HeaderLength);
+        var start = _file.Length;
+        try
+        {
+            _file.Position = start;
+            _file.Write(record);
+            _file.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            _file.SetLength(start);
+            _file.Flush(flushToDisk: true);
+            _file.Position = start;
+            throw;
+        }
     }
 
     /// <summary>Empties the log once everything in it is committed to Lucene.</summary>
@@ -89,7 +105,8 @@ internal sealed class Translog : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private static FileStream Open(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.None);
+    // Unbuffered: every record goes to the file in one write, nothing waits in a buffer.
+    private static FileStream Open(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.None);
 
     private static byte[] Write(TranslogEntry entry)
     {
@@ -115,7 +132,8 @@ internal sealed class Translog : IDisposable
 
     private static TranslogEntry Read(byte[] payload)
     {
-        using var document = JsonDocument.Parse(payload);
+        // One level deeper than the deepest source the mapper takes, which the record wraps.
+        using var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = DocumentMapper.MaxDepth + 2 });
         var root = document.RootElement;
         return new TranslogEntry(
             root.GetProperty("op").GetString() == "delete",

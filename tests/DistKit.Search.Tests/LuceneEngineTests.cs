@@ -157,6 +157,90 @@ public sealed class LuceneEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task ADocumentLuceneRefuses_Is400_AndIsNotLogged_SoARestartIsClean()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("k", NoAutoRefresh with { Mappings = new Dictionary<string, FieldMapping> { ["code"] = new(MappingType.Keyword) } }, ct);
+        await engine.IndexAsync("k", "ok", """{"code":"short"}""", cancellationToken: ct);
+
+        // One keyword term over Lucene's 32,766-byte limit.
+        var error = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("k", "huge", $$"""{"code":"{{new string('x', 40_000)}}"}""", cancellationToken: ct));
+        Assert.Equal(("illegal_argument_exception", 400), (error.Type, error.Status));
+        engine.Crash();
+
+        using var reopened = new LuceneSearchEngine(_dir);
+        Assert.NotNull(await reopened.GetAsync("k", "ok", ct));
+        Assert.Null(await reopened.GetAsync("k", "huge", ct));
+    }
+
+    [Fact]
+    public async Task ElasticsearchsRules_VersionsAfterDelete_ArrayGaps_DateOnlyBounds_Coercion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.IndexAsync("r", "1", """{"n":1}""", cancellationToken: ct);
+        await engine.DeleteAsync("r", "1", cancellationToken: ct);
+        var again = await engine.IndexAsync("r", "1", """{"n":1.9,"tags":["new york","city hall"],"day":"2024-06-01T10:00:00Z"}""", new WriteOptions { Refresh = RefreshPolicy.Immediate }, ct);
+        Assert.Equal((3L, "created"), (again.Version, again.Result));
+
+        async Task<long> Count(string json) => (await engine.SearchAsync("r", Search(json), ct)).Total;
+
+        Assert.Equal(0, await Count("""{"match_phrase":{"tags":"york city"}}"""));
+        Assert.Equal(1, await Count("""{"match_phrase":{"tags":"new york"}}"""));
+        Assert.Equal(1, await Count("""{"range":{"day":{"lte":"2024-06-01"}}}"""));
+        Assert.Equal(0, await Count("""{"range":{"day":{"lt":"2024-06-01"}}}"""));
+        Assert.Equal(1, await Count("""{"term":{"n":1}}"""));
+        Assert.Equal(0, await Count("""{"term":{"n":1.5}}"""));
+        Assert.Equal(1, await Count("""{"range":{"n":{"gte":0.5,"lte":1.2}}}"""));
+        Assert.Equal(0, await Count("""{"range":{"n":{"gt":0.5,"lt":1}}}"""));
+        var tooMany = await Assert.ThrowsAsync<SearchException>(() => engine.SearchAsync("r", Search("""{"bool":{"must":{"term":{"n":1}}}}""") with { Query = new TermsQuery("n", [.. Enumerable.Range(0, 70_000).Select(i => FieldValue.Of(i))]) }, ct));
+        Assert.Contains("exceeded the allowed maximum", tooMany.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await engine.SearchAsync("r", Search("""{"match_all":{}}""") with { Query = new TermsQuery("n", [.. Enumerable.Range(-1000, 3000).Select(i => FieldValue.Of(i))]) }, ct)).Total);
+    }
+
+    [Fact]
+    public async Task AGet_NeverMissesAWrite_WhileRefreshesRun()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("live", NoAutoRefresh, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var refreshers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await engine.RefreshAsync("live", CancellationToken.None);
+            }
+        }, CancellationToken.None)).ToList();
+
+        for (var i = 0; i < 300; i++)
+        {
+            var written = await engine.IndexAsync("live", $"d{i % 20}", $$"""{"n":{{i}}}""", cancellationToken: ct);
+            var read = await engine.GetAsync("live", $"d{i % 20}", ct);
+            Assert.NotNull(read);
+            Assert.Equal(written.Version, read.Version);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(refreshers);
+    }
+
+    [Fact]
+    public async Task ADeletedIndex_DoesNotComeBack_WhenItsNameIsWrittenAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var engine = new LuceneSearchEngine(_dir);
+        await engine.IndexAsync("gone", "old", """{"a":1}""", cancellationToken: ct);
+        await engine.DeleteIndexAsync("gone", ct);
+        await engine.IndexAsync("gone", "new", """{"a":2}""", new WriteOptions { Refresh = RefreshPolicy.Immediate }, ct);
+
+        Assert.Null(await engine.GetAsync("gone", "old", ct));
+        Assert.Equal(1, (await engine.SearchAsync("gone", Search("""{"match_all":{}}"""), ct)).Total);
+        Assert.DoesNotContain(Directory.GetDirectories(_dir), d => Path.GetFileName(d).StartsWith("_deleted-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadInput_IsRefusedInElasticsearchsTerms_AndChangesNothing()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -172,6 +256,8 @@ public sealed class LuceneEngineTests : IDisposable
         Assert.Contains("Result window is too large", window.Message, StringComparison.Ordinal);
         var missing = await Assert.ThrowsAsync<SearchException>(() => engine.SearchAsync("nope", Search("""{"match_all":{}}"""), ct));
         Assert.Equal(("index_not_found_exception", 404), (missing.Type, missing.Status));
+        var deep = await Assert.ThrowsAsync<SearchException>(() => engine.IndexAsync("typed", "2", string.Concat(Enumerable.Repeat("{\"a\":", 25)) + "1" + new string('}', 25), cancellationToken: ct));
+        Assert.Contains("depth", deep.Message, StringComparison.Ordinal);
         var name = await Assert.ThrowsAsync<SearchException>(() => engine.CreateIndexAsync("Bad Name", new IndexDefinition(), ct));
         Assert.Equal("invalid_index_name_exception", name.Type);
         var exists = await Assert.ThrowsAsync<SearchException>(() => engine.CreateIndexAsync("typed", new IndexDefinition(), ct));

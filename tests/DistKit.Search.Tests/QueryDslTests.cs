@@ -144,7 +144,7 @@ public sealed class QueryDslTests
 
     [Theory]
     [InlineData("2", 5, 2)]
-    [InlineData("9", 5, 5)]
+    [InlineData("9", 5, 9)]
     [InlineData("-1", 5, 4)]
     [InlineData("-9", 5, 0)]
     [InlineData("75%", 3, 2)]

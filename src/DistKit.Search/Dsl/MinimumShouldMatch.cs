@@ -41,7 +41,7 @@ public sealed record MinimumShouldMatch
             : null;
     }
 
-    /// <summary>How many of <paramref name="optional"/> clauses must match: never below 0 nor above the clauses (Elasticsearch rounds a share down).</summary>
+    /// <summary>How many of <paramref name="optional"/> clauses must match: never below 0 (Elasticsearch rounds a share down); a count above the clauses stays, so nothing matches, as in Elasticsearch.</summary>
     public int Resolve(int optional)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(optional);
@@ -56,6 +56,6 @@ public sealed record MinimumShouldMatch
             required = Percent < 0 ? optional - share : share;
         }
 
-        return Math.Clamp(required, 0, optional);
+        return Math.Max(required, 0);
     }
 }
