@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using DistKit.Search;
 using DistKit.Search.Engine;
 using Lucene.Net.Search;
 
@@ -79,6 +80,29 @@ internal sealed class LuceneIndex : IDisposable
     }
 
     public StoredDocument? Get(string id) => ShardOf(id).Get(id);
+
+    /// <summary>A bulk request's operations on this index, each shard's run in order with one log sync; results in the operations' order.</summary>
+    public (WriteResult? Result, SearchException? Error)[] Bulk(IReadOnlyList<(BulkOperation Operation, string Id)> operations, RefreshPolicy refresh)
+    {
+        var results = new (WriteResult?, SearchException?)[operations.Count];
+        var byShard = operations.Select((o, i) => (o.Operation, o.Id, Position: i)).GroupBy(o => ShardOf(o.Id));
+        foreach (var group in byShard)
+        {
+            var shard = group.Key;
+            var items = group.ToList();
+            var done = shard.Bulk([.. items.Select(o => (o.Operation, o.Id, o.Operation is BulkIndex write
+                ? (Func<long, long, global::Lucene.Net.Documents.Document>?)((version, seqNo) => Map(o.Id, write.Source, version, seqNo))
+                : null))]);
+            for (var i = 0; i < items.Count; i++)
+            {
+                results[items[i].Position] = done[i];
+            }
+
+            AfterWrite(shard, refresh);
+        }
+
+        return results;
+    }
 
     public void Refresh()
     {

@@ -167,6 +167,50 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
         Task.FromResult(Existing(index).Delete(id, options ?? new WriteOptions()));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<BulkItemResult>> BulkAsync(IReadOnlyList<BulkOperation> operations, RefreshPolicy refresh = RefreshPolicy.None, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var results = new BulkItemResult[operations.Count];
+        var work = new Dictionary<LuceneIndex, List<(BulkOperation Operation, string Id, int Position)>>();
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var operation = operations[i];
+            var id = operation.Id ?? (operation is BulkIndex ? NewId() : "");
+            try
+            {
+                CheckId(id);
+                var index = operation is BulkIndex ? OpenOrCreate(operation.Index) : Existing(operation.Index);
+                if (!work.TryGetValue(index, out var list))
+                {
+                    work[index] = list = [];
+                }
+
+                list.Add((operation, id, i));
+            }
+            catch (SearchException e)
+            {
+                results[i] = new BulkItemResult(operation.Action, operation.Index, id, e.Status, null, e);
+            }
+        }
+
+        foreach (var (index, list) in work)
+        {
+            var done = index.Bulk([.. list.Select(o => (o.Operation, o.Id))], refresh);
+            for (var i = 0; i < list.Count; i++)
+            {
+                var (operation, id, position) = list[i];
+                var (result, error) = done[i];
+                results[position] = new BulkItemResult(
+                    operation.Action, operation.Index, id,
+                    error?.Status ?? result!.Result switch { "created" => 201, "not_found" => 404, _ => 200 },
+                    result, error);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<BulkItemResult>>(results);
+    }
+
+    /// <inheritdoc />
     public Task RefreshAsync(string index, CancellationToken cancellationToken = default)
     {
         Existing(index).Refresh();
@@ -285,6 +329,10 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
             throw new SearchException("invalid_index_name_exception", $"Invalid index name [{index}], must be lowercase, must not contain \\, /, *, ?, \", <, >, |, space, comma or #, and must not start with -, _ or +", 400);
         }
     }
+
+    // Elasticsearch's auto ids are 20 URL-safe base64 characters.
+    private static string NewId() =>
+        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static void CheckId(string id)
     {

@@ -93,28 +93,9 @@ internal sealed class LuceneShard : IDisposable
         lock (_gate)
         {
             ThrowIfFailed();
-            var exists = _versions.TryGetValue(id, out var current);
-            var live = exists && !current.Deleted;
-            Check(id, live, current.SeqNo, options);
-
-            // A document written again after a delete continues from the delete's version, as Elasticsearch does.
-            var version = exists ? current.Version + 1 : 1;
-            var seqNo = _seqNo + 1;
-            var document = map(version, seqNo);
-            try
-            {
-                _writer.UpdateDocument(DocumentMapper.IdTerm(id), document, _analyzer);
-            }
-            catch (ArgumentException e)
-            {
-                throw new SearchException("illegal_argument_exception", $"Document contains a value Lucene refuses: {e.Message}", 400, e);
-            }
-
-            Log(new TranslogEntry(false, id, seqNo, version, source));
-            _versions[id] = (version, seqNo, false);
-            _pending[id] = (seqNo, new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source));
+            var result = WriteLocked(id, source, options, map, sync: true);
             FlushIfLogIsLarge();
-            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "updated" : "created", Number);
+            return result;
         }
     }
 
@@ -124,18 +105,96 @@ internal sealed class LuceneShard : IDisposable
         lock (_gate)
         {
             ThrowIfFailed();
-            var exists = _versions.TryGetValue(id, out var current);
-            var live = exists && !current.Deleted;
-            Check(id, live, current.SeqNo, options with { CreateOnly = false });
-            var version = exists ? current.Version + 1 : 1;
-            var seqNo = _seqNo + 1;
-            _writer.DeleteDocuments(DocumentMapper.IdTerm(id));
-            Log(new TranslogEntry(true, id, seqNo, version, null));
-            _versions[id] = (version, seqNo, true);
-            _pending[id] = (seqNo, null);
+            var result = DeleteLocked(id, options, sync: true);
             FlushIfLogIsLarge();
-            return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "deleted" : "not_found", Number);
+            return result;
         }
+    }
+
+    /// <summary>
+    /// A bulk request's operations for this shard, in order, each on its own; the log is synced
+    /// once after them all, before any is acknowledged. A failed sync fails every one of them.
+    /// </summary>
+    public (WriteResult? Result, SearchException? Error)[] Bulk(IReadOnlyList<(BulkOperation Operation, string Id, Func<long, long, global::Lucene.Net.Documents.Document>? Map)> operations)
+    {
+        var results = new (WriteResult?, SearchException?)[operations.Count];
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var (operation, id, map) = operations[i];
+                try
+                {
+                    results[i] = (operation is BulkIndex write
+                        ? WriteLocked(id, write.Source, write.Options, map!, sync: false)
+                        : DeleteLocked(id, operation.Options, sync: false), null);
+                }
+                catch (SearchException e)
+                {
+                    results[i] = (null, e);
+                }
+            }
+
+            try
+            {
+                _translog.Sync();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _failure = e;
+                var failed = new SearchException("translog_exception", $"shard [{Index}][{Number}] failed to sync its log, restart to recover: {e.Message}", 500, e);
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = (null, results[i].Item2 ?? failed);
+                }
+
+                return results;
+            }
+
+            FlushIfLogIsLarge();
+        }
+
+        return results;
+    }
+
+    private WriteResult WriteLocked(string id, string source, WriteOptions options, Func<long, long, global::Lucene.Net.Documents.Document> map, bool sync)
+    {
+        var exists = _versions.TryGetValue(id, out var current);
+        var live = exists && !current.Deleted;
+        Check(id, live, current.SeqNo, options);
+
+        // A document written again after a delete continues from the delete's version, as Elasticsearch does.
+        var version = exists ? current.Version + 1 : 1;
+        var seqNo = _seqNo + 1;
+        var document = map(version, seqNo);
+        try
+        {
+            _writer.UpdateDocument(DocumentMapper.IdTerm(id), document, _analyzer);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SearchException("illegal_argument_exception", $"Document contains a value Lucene refuses: {e.Message}", 400, e);
+        }
+
+        Log(new TranslogEntry(false, id, seqNo, version, source), sync);
+        _versions[id] = (version, seqNo, false);
+        _pending[id] = (seqNo, new StoredDocument(Index, id, version, seqNo, PrimaryTerm, source));
+        return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "updated" : "created", Number);
+    }
+
+    private WriteResult DeleteLocked(string id, WriteOptions options, bool sync)
+    {
+        var exists = _versions.TryGetValue(id, out var current);
+        var live = exists && !current.Deleted;
+        Check(id, live, current.SeqNo, options with { CreateOnly = false });
+        var version = exists ? current.Version + 1 : 1;
+        var seqNo = _seqNo + 1;
+        _writer.DeleteDocuments(DocumentMapper.IdTerm(id));
+        Log(new TranslogEntry(true, id, seqNo, version, null), sync);
+        _versions[id] = (version, seqNo, true);
+        _pending[id] = (seqNo, null);
+        return new WriteResult(Index, id, version, seqNo, PrimaryTerm, live ? "deleted" : "not_found", Number);
     }
 
     /// <summary>The document as last written, refreshed or not.</summary>
@@ -257,11 +316,11 @@ internal sealed class LuceneShard : IDisposable
         }
     }
 
-    private void Log(TranslogEntry entry)
+    private void Log(TranslogEntry entry, bool sync)
     {
         try
         {
-            _translog.Append(entry);
+            _translog.Append(entry, sync);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -73,7 +73,7 @@ internal sealed class Translog : IDisposable
     /// back to where the record began, so no intact record can come to stand behind a broken one;
     /// if even that fails the caller must stop writing (the shard fails).
     /// </summary>
-    public void Append(TranslogEntry entry)
+    public void Append(TranslogEntry entry, bool sync = true)
     {
         var payload = Write(entry);
         var record = new byte[HeaderLength + payload.Length];
@@ -85,7 +85,10 @@ internal sealed class Translog : IDisposable
         {
             _file.Position = start;
             _file.Write(record);
-            _file.Flush(flushToDisk: true);
+            if (sync)
+            {
+                _file.Flush(flushToDisk: true);
+            }
         }
         catch
         {
@@ -95,6 +98,9 @@ internal sealed class Translog : IDisposable
             throw;
         }
     }
+
+    /// <summary>Waits until every record appended is on disk (a bulk request's one sync).</summary>
+    public void Sync() => _file.Flush(flushToDisk: true);
 
     /// <summary>Empties the log once everything in it is committed to Lucene.</summary>
     public void Clear()

@@ -241,6 +241,48 @@ public sealed class LuceneEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Bulk_RunsEachItemOnItsOwn_AndEveryAcknowledgedItemSurvivesACrash()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var engine = new LuceneSearchEngine(_dir);
+        await engine.CreateIndexAsync("bulk", NoAutoRefresh with { Shards = 3, Mappings = new Dictionary<string, FieldMapping> { ["n"] = new(MappingType.Long) } }, ct);
+        await engine.IndexAsync("bulk", "taken", """{"n":0}""", cancellationToken: ct);
+        var operations = new List<BulkOperation>();
+        operations.AddRange(Enumerable.Range(0, 500).Select(i => new BulkIndex("bulk", $"d{i}", $$"""{"n":{{i}}}""")));
+        operations.Add(new BulkIndex("bulk", "bad", """{"n":"not a number"}"""));
+        operations.Add(new BulkIndex("bulk", "taken", """{"n":1}""") { Options = new WriteOptions { CreateOnly = true } });
+        operations.Add(new BulkIndex("bulk", null, """{"n":7}"""));
+        operations.Add(new BulkDelete("bulk", "d0"));
+        operations.Add(new BulkDelete("bulk", "never"));
+        operations.Add(new BulkDelete("nosuchindex", "x"));
+
+        var results = await engine.BulkAsync(operations, cancellationToken: ct);
+
+        Assert.Equal(operations.Count, results.Count);
+        Assert.All(results.Take(500), r => Assert.Equal(201, r.Status));
+        Assert.Equal(("mapper_parsing_exception", 400), (results[500].Error!.Type, results[500].Status));
+        Assert.Equal(("create", 409), (results[501].Action, results[501].Status));
+        Assert.Equal(201, results[502].Status);
+        Assert.Equal(20, results[502].Id.Length);
+        Assert.Equal(("delete", 200), (results[503].Action, results[503].Status));
+        Assert.Equal(404, results[504].Status);
+        Assert.Equal(("index_not_found_exception", 404), (results[505].Error!.Type, results[505].Status));
+        engine.Crash();
+
+        using var reopened = new LuceneSearchEngine(_dir);
+        await reopened.RefreshAsync("bulk", ct);
+        var acknowledged = results.Where(r => r.Result is { Result: "created" or "updated" }).Select(r => r.Id).ToList();
+        foreach (var id in acknowledged.Where(id => id != "d0"))
+        {
+            Assert.NotNull(await reopened.GetAsync("bulk", id, ct));
+        }
+
+        Assert.Null(await reopened.GetAsync("bulk", "d0", ct));
+        Assert.Null(await reopened.GetAsync("bulk", "bad", ct));
+        Assert.Equal(501, (await reopened.SearchAsync("bulk", Search("""{"match_all":{}}"""), ct)).Total); // 499 + taken + the auto id
+    }
+
+    [Fact]
     public async Task BadInput_IsRefusedInElasticsearchsTerms_AndChangesNothing()
     {
         var ct = TestContext.Current.CancellationToken;

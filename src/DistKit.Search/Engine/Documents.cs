@@ -117,6 +117,13 @@ public interface ISearchEngine
     /// <summary>Deletes the document; a result of <c>not_found</c> when there is none.</summary>
     Task<WriteResult> DeleteAsync(string index, string id, WriteOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs every operation, each on its own (one refused does not stop the others), in order per
+    /// document; acknowledged, like single writes, only once durable — each shard's log is synced
+    /// once for all of its operations.
+    /// </summary>
+    Task<IReadOnlyList<BulkItemResult>> BulkAsync(IReadOnlyList<BulkOperation> operations, RefreshPolicy refresh = RefreshPolicy.None, CancellationToken cancellationToken = default);
+
     /// <summary>Makes every acknowledged write searchable.</summary>
     Task RefreshAsync(string index, CancellationToken cancellationToken = default);
 
@@ -126,3 +133,38 @@ public interface ISearchEngine
     /// <summary>Runs a search over every shard and merges the hits.</summary>
     Task<SearchResult> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One operation of a bulk request.</summary>
+/// <param name="Index">The index it writes.</param>
+/// <param name="Id">The document's id; for an index operation null lets the engine make one.</param>
+public abstract record BulkOperation(string Index, string? Id)
+{
+    /// <summary>Its name in a bulk response: <c>index</c>, <c>create</c> or <c>delete</c>.</summary>
+    public abstract string Action { get; }
+
+    /// <summary>Conditions: <see cref="WriteOptions.IfSeqNo"/>, <see cref="WriteOptions.CreateOnly"/> (the refresh policy is the request's).</summary>
+    public WriteOptions Options { get; init; } = new();
+}
+
+/// <summary>Writes a document (<c>index</c>, or <c>create</c> when <see cref="WriteOptions.CreateOnly"/>).</summary>
+public sealed record BulkIndex(string Index, string? Id, string Source) : BulkOperation(Index, Id)
+{
+    /// <inheritdoc />
+    public override string Action => Options.CreateOnly ? "create" : "index";
+}
+
+/// <summary>Deletes a document.</summary>
+public sealed record BulkDelete(string Index, string Id) : BulkOperation(Index, Id)
+{
+    /// <inheritdoc />
+    public override string Action => "delete";
+}
+
+/// <summary>What one bulk operation did: its write, or the error that refused it (the others go on).</summary>
+/// <param name="Action"><c>index</c>, <c>create</c> or <c>delete</c>.</param>
+/// <param name="Index">The index.</param>
+/// <param name="Id">The document's id (made by the engine when the operation had none).</param>
+/// <param name="Status">The HTTP status Elasticsearch gives the item: 201 created, 200 updated or deleted, 404 not found, 4xx/5xx refused.</param>
+/// <param name="Result">The write, when it was made.</param>
+/// <param name="Error">Why it was refused, when it was.</param>
+public sealed record BulkItemResult(string Action, string Index, string Id, int Status, WriteResult? Result, SearchException? Error);
