@@ -81,7 +81,14 @@ internal sealed class Backend : IAsyncDisposable
             Interlocked.Increment(ref backend._hits);
             if (backend.Hanging)
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, context.RequestAborted);
+                // Never answers: the request ends only when the client gives up on it.
+                var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (context.RequestAborted.Register(() => abandoned.TrySetResult()))
+                {
+                    await abandoned.Task;
+                }
+
+                return Results.Empty;
             }
 
             if (backend.Failing)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistKit.Server.Settings;
+using DistKit.Testing;
 
 namespace DistKit.Server.Tests;
 
@@ -57,11 +58,7 @@ public sealed class ServiceEndpointTests
         Assert.Equal(2, (await AddressesAsync(node, "short")).Length);
 
         var since = Stopwatch.StartNew();
-        while ((await AddressesAsync(node, "short")).Length != 1)
-        {
-            Assert.True(since.Elapsed < TimeSpan.FromSeconds(30), "the unrenewed registration stayed");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, ct);
-        }
+        Assert.True(await Until.TrueAsync(async () => (await AddressesAsync(node, "short")).Length == 1, TimeSpan.FromSeconds(30), ct), "the unrenewed registration stayed");
 
         Assert.True(since.Elapsed >= TimeSpan.FromMilliseconds(900), $"removed after {since.Elapsed.TotalMilliseconds:F0} ms, before its TTL");
         Assert.Equal(["http://10.0.0.2:80"], await AddressesAsync(node, "short"));

@@ -66,11 +66,7 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
         doomed.Kill(); // SIGKILL: no chance to deregister
         var sinceKill = Stopwatch.StartNew();
         await doomed.WaitForExitAsync(ct);
-        while (balancer.Status().Count != 1)
-        {
-            Assert.True(sinceKill.Elapsed < Patience, "the killed instance was never removed");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, ct);
-        }
+        Assert.True(await Until.TrueAsync(() => balancer.Status().Count == 1, Patience, ct), "the killed instance was never removed");
 
         var removedAfter = sinceKill.Elapsed;
 
@@ -157,15 +153,8 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
         return (server, leases, new EtcdServiceRegistry(leases), NewService());
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var since = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(since.Elapsed < Patience, failure);
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, TestContext.Current.CancellationToken);
-        }
-    }
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure) =>
+        Assert.True(await Until.TrueAsync(condition, Patience, TestContext.Current.CancellationToken), failure);
 
     private static Process Start(string[] args, Dictionary<string, string> environment) => Process.Start(DistKitProcess.StartInfo(args, environment))!;
 
@@ -196,13 +185,10 @@ public sealed class EtcdRegistryTests(EtcdFixture etcd)
 
         public async Task WaitForAsync(Func<IReadOnlyList<ServiceEndpoint>, bool> condition, TimeSpan patience)
         {
-            var since = Stopwatch.StartNew();
-            while (Volatile.Read(ref _latest) is not { } list || !condition(list))
-            {
-                Assert.True(since.Elapsed < patience, $"no matching list; last: {string.Join(", ", Volatile.Read(ref _latest)?.Select(e => e.Address) ?? ["none"])}");
-                Assert.False(_follow.IsFaulted, _follow.Exception?.ToString());
-                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, _stop.Token);
-            }
+            var matched = await Until.TrueAsync(
+                () => _follow.IsFaulted || Volatile.Read(ref _latest) is { } list && condition(list), patience, _stop.Token);
+            Assert.False(_follow.IsFaulted, _follow.Exception?.ToString());
+            Assert.True(matched, $"no matching list; last: {string.Join(", ", Volatile.Read(ref _latest)?.Select(e => e.Address) ?? ["none"])}");
         }
 
         public async ValueTask DisposeAsync()
