@@ -1,4 +1,3 @@
-using System.Globalization;
 using DistKit.Balancing.Discovery;
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
@@ -40,20 +39,13 @@ internal sealed class DistKitResolver(IServiceDiscovery discovery, string servic
 
     internal static BalancerAddress AddressOf(ServiceEndpoint endpoint, int defaultPort)
     {
-        string host;
-        int port;
-        if (Uri.TryCreate(endpoint.Address, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
+        if (!EndpointAddress.TryParse(endpoint.Address, out var parsed))
         {
-            host = uri.Host;
-            port = uri.Port; // an http URL without a port is port 80, as written
-        }
-        else
-        {
-            var colon = endpoint.Address.LastIndexOf(':');
-            host = colon > 0 ? endpoint.Address[..colon].Trim('[', ']') : endpoint.Address;
-            port = colon > 0 ? int.Parse(endpoint.Address.AsSpan(colon + 1), CultureInfo.InvariantCulture) : defaultPort;
+            throw new FormatException($"endpoint address '{endpoint.Address}' is neither an http(s) URL nor host:port");
         }
 
+        // An http URL without a port is port 80, as written; a bare host takes the channel's default.
+        var (host, port) = (parsed.Host, parsed.Port < 0 ? defaultPort : parsed.Port);
         var address = new BalancerAddress(host, port);
         address.Attributes.Set(Weight, endpoint.Weight);
         return address;

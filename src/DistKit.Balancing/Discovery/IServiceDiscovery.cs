@@ -68,18 +68,16 @@ public static class ServiceNames
             return $"an address is 1 to {MaxAddressLength} characters without spaces (http://10.0.0.7:8080 or 10.0.0.7:8080)";
         }
 
-        if (address.Contains("://", StringComparison.Ordinal))
+        if (!EndpointAddress.TryParse(address, out var parsed))
         {
-            return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
-                ? null
-                : $"'{address}' is not an http or https URL with a host";
+            return address.Contains("://", StringComparison.Ordinal)
+                ? $"'{address}' is not an http or https URL with a host"
+                : $"'{address}' is neither an http(s) URL nor host:port with a port of 1 to 65535";
         }
 
-        var colon = address.LastIndexOf(':');
-        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            && port is >= 1 and <= 65535 && Uri.CheckHostName(address[..colon].Trim('[', ']')) != UriHostNameType.Unknown
-            ? null
-            : $"'{address}' is neither an http(s) URL nor host:port with a port of 1 to 65535";
+        return parsed.Scheme is null && parsed.Port < 0
+            ? $"'{address}' is neither an http(s) URL nor host:port with a port of 1 to 65535"
+            : null;
     }
 
     /// <summary>The longest service name.</summary>

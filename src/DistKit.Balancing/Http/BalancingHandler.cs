@@ -1,3 +1,4 @@
+using DistKit.Balancing.Discovery;
 using DistKit.Balancing.Services;
 
 namespace DistKit.Balancing.Http;
@@ -136,19 +137,16 @@ public sealed class BalancingHandler : DelegatingHandler
 
     private static Uri Physical(Uri logical, ServiceEndpoint endpoint)
     {
-        var builder = new UriBuilder(logical);
-        if (Uri.TryCreate(endpoint.Address, UriKind.Absolute, out var target) && target.Scheme is "http" or "https")
+        if (!EndpointAddress.TryParse(endpoint.Address, out var target))
         {
-            builder.Scheme = target.Scheme;
-            builder.Host = target.Host;
-            builder.Port = target.Port;
+            throw new InvalidOperationException($"endpoint address '{endpoint.Address}' is neither an http(s) URL nor host:port");
         }
-        else
+
+        // host:port keeps the scheme the caller wrote.
+        var builder = new UriBuilder(logical) { Host = target.Host, Port = target.Port };
+        if (target.Scheme is { } scheme)
         {
-            // host:port, the scheme the caller wrote.
-            var colon = endpoint.Address.LastIndexOf(':');
-            builder.Host = colon > 0 ? endpoint.Address[..colon].Trim('[', ']') : endpoint.Address;
-            builder.Port = colon > 0 && int.TryParse(endpoint.Address.AsSpan(colon + 1), out var port) ? port : -1;
+            builder.Scheme = scheme;
         }
 
         return builder.Uri;
