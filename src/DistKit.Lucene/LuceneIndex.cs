@@ -233,6 +233,30 @@ internal sealed class LuceneIndex : IDisposable
         return document;
     }
 
+    /// <summary>Adds fields to the mapping (new documents use them; documents already written are not re-indexed, as in Elasticsearch).</summary>
+    public void PutMappings(IReadOnlyDictionary<string, FieldMapping> fields)
+    {
+        lock (_mappingGate)
+        {
+            var mappings = new Dictionary<string, FieldMapping>(Definition.Mappings, StringComparer.Ordinal);
+            foreach (var (field, mapping) in fields)
+            {
+                if (mappings.TryGetValue(field, out var existing) && existing != mapping)
+                {
+                    throw SearchException.IllegalArgument(existing.Type != mapping.Type
+                        ? $"mapper [{field}] cannot be changed from type [{existing.TypeName}] to [{mapping.TypeName}]"
+                        : $"Mapper for [{field}] conflicts with existing mapper: Cannot update parameter [analyzer] from [{existing.Analyzer ?? "default"}] to [{mapping.Analyzer ?? "default"}]");
+                }
+
+                mappings[field] = mapping;
+            }
+
+            var next = Definition with { Mappings = mappings };
+            IndexMetadata.Write(Path.Combine(_directory, "index.json"), next);
+            Volatile.Write(ref _definition, next);
+        }
+    }
+
     private global::Lucene.Net.Documents.Document MapForReplay(string id, string source, long version, long seqNo) =>
         DocumentMapper.Map(id, source, version, seqNo, Definition.Mappings).Document;
 

@@ -72,13 +72,7 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
         CheckName(index);
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
-        foreach (var (field, mapping) in definition.Mappings)
-        {
-            if (mapping.Analyzer is { } analyzer && !Analyzers.Exists(analyzer))
-            {
-                throw new SearchException("mapper_parsing_exception", $"analyzer [{analyzer}] has not been configured in mappings (field [{field}])");
-            }
-        }
+        CheckAnalyzers(definition.Mappings);
 
         lock (_gate)
         {
@@ -148,6 +142,15 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             return _indices.TryGetValue(index, out var found) ? found.Definition : null;
         }
+    }
+
+    /// <inheritdoc />
+    public Task PutMappingsAsync(string index, IReadOnlyDictionary<string, FieldMapping> mappings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        CheckAnalyzers(mappings);
+        Existing(index).PutMappings(mappings);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -279,6 +282,17 @@ public sealed partial class LuceneSearchEngine : ISearchEngine, IDisposable
             }
 
             _indices.Clear();
+        }
+    }
+
+    private static void CheckAnalyzers(IReadOnlyDictionary<string, FieldMapping> mappings)
+    {
+        foreach (var (field, mapping) in mappings)
+        {
+            if (mapping.Analyzer is { } analyzer && !Analyzers.Exists(analyzer))
+            {
+                throw new SearchException("mapper_parsing_exception", $"analyzer [{analyzer}] has not been configured in mappings (field [{field}])");
+            }
         }
     }
 

@@ -105,8 +105,17 @@ public interface ISearchEngine
     /// <summary>True when <paramref name="index"/> exists.</summary>
     bool IndexExists(string index);
 
+    /// <summary>Every index, in name order.</summary>
+    IReadOnlyList<string> Indices { get; }
+
     /// <summary>The index's shape, the fields dynamic mapping added included.</summary>
     IndexDefinition? GetIndex(string index);
+
+    /// <summary>
+    /// Adds fields to the index's mapping; a field already mapped another way is an
+    /// <c>illegal_argument_exception</c>. Documents already written keep how they were indexed.
+    /// </summary>
+    Task PutMappingsAsync(string index, IReadOnlyDictionary<string, FieldMapping> mappings, CancellationToken cancellationToken = default);
 
     /// <summary>Writes <paramref name="source"/> (a JSON object) as document <paramref name="id"/>, creating the index if needed; acknowledged once durable.</summary>
     Task<WriteResult> IndexAsync(string index, string id, string source, WriteOptions? options = null, CancellationToken cancellationToken = default);
