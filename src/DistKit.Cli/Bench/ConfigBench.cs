@@ -93,7 +93,7 @@ internal static class ConfigBench
 
     private static async Task<PropagationFigures> MeasureNodeAsync(Server.Settings.NodeSettings settings, string engine, string scratch, int n, int count, int bytes, CancellationToken cancellationToken)
     {
-        settings = settings.With("Capabilities:Config", engine == "sqlite" ? "embedded" : engine) with { Urls = "http://127.0.0.1:0", DataDir = scratch, LogLevel = "warning" };
+        settings = settings.With("Capabilities:Config", engine == "sqlite" ? "embedded" : engine).With("Search:Urls", "none") with { Urls = "http://127.0.0.1:0", DataDir = scratch, LogLevel = "warning" };
         var app = DistKitNode.Build(settings);
         await app.StartAsync(cancellationToken);
         try

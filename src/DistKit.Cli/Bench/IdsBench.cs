@@ -129,7 +129,7 @@ internal static class IdsBench
         if (nodeUrl is null)
         {
             dataDir = Directory.CreateTempSubdirectory("distkit-bench-").FullName;
-            app = DistKitNode.Build(NodeSettings.Default with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" });
+            app = DistKitNode.Build(NodeSettings.Default.With("Search:Urls", "none") with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" });
             await app.StartAsync(cancellationToken);
             address = DistKitNode.AddressOf(app);
         }

@@ -91,7 +91,7 @@ internal static class LocksBench
         public static async Task<LocalNode> StartAsync(CancellationToken cancellationToken)
         {
             var dataDir = Directory.CreateTempSubdirectory("distkit-bench-").FullName;
-            var app = DistKitNode.Build(NodeSettings.Default with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" });
+            var app = DistKitNode.Build(NodeSettings.Default.With("Search:Urls", "none") with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" });
             await app.StartAsync(cancellationToken);
             return new LocalNode(app, dataDir);
         }

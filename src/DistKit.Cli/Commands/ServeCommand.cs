@@ -16,11 +16,13 @@ internal sealed class ServeCommand : ICommandGroup
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Where embedded engines keep their files (env DISTKIT_DATA_DIR; default ./data)" };
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, ';'-separated (env DISTKIT_URLS; default {NodeSettings.DefaultUrls})" };
+        var searchUrls = new Option<string?>("--search-urls") { Description = "Addresses of the Elasticsearch-compatible search API, ';'-separated, or 'none' (env DISTKIT_SEARCH_URLS; default http://127.0.0.1:9200)" };
         var config = new Option<string?>("--config") { Description = $"Settings file (env DISTKIT_CONFIG; default ./{NodeSettingsLoader.DefaultConfigFile} when present)" };
 
         var command = new Command(Name, Description);
         command.Options.Add(dataDir);
         command.Options.Add(urls);
+        command.Options.Add(searchUrls);
         command.Options.Add(config);
         CommandRunner.SetAction(command, async (parseResult, cancellationToken) =>
         {
@@ -29,6 +31,7 @@ internal sealed class ServeCommand : ICommandGroup
                 {
                     DataDir = parseResult.GetValue(dataDir),
                     Urls = parseResult.GetValue(urls),
+                    SearchUrls = parseResult.GetValue(searchUrls),
                     ConfigFile = parseResult.GetValue(config),
                 },
                 NodeSettingsLoader.ProcessEnvironment());

@@ -5,7 +5,7 @@ internal static class NodeEngines
 {
     public static IReadOnlyList<NodeEngine> All { get; } =
     [
-        new("embedded", [], distKit => distKit.AddSqlite()),
+        new("embedded", [], distKit => distKit.AddSqlite().AddLucene()),
         new(
             RedisServiceCollectionExtensions.Redis,
             [new("Engines:Redis", "DISTKIT_REDIS"), new("Engines:Redlock", "DISTKIT_REDLOCK")],

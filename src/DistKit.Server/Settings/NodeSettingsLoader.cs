@@ -22,6 +22,9 @@ public static class NodeSettingsLoader
 
         /// <summary><c>--data-dir</c>.</summary>
         public string? DataDir { get; init; }
+
+        /// <summary><c>--search-urls</c>: where the Elasticsearch-compatible API listens (<c>none</c>: nowhere).</summary>
+        public string? SearchUrls { get; init; }
     }
 
     /// <summary>
@@ -62,6 +65,11 @@ public static class NodeSettingsLoader
         }
 
         settings = ApplyEnvironment(settings, environment, catalog);
+        if (flags.SearchUrls is { } searchUrls)
+        {
+            settings = settings.With(Search.SearchModule.UrlsKey, searchUrls);
+        }
+
         return settings with
         {
             Urls = flags.Urls ?? settings.Urls,

@@ -13,7 +13,7 @@ internal static class NodeSettingsValidator
 
     public static void Validate(NodeSettings settings)
     {
-        var urls = ParseUrls(settings);
+        var urls = ParseUrls(settings.UrlList, "urls", "flag --urls, env DISTKIT_URLS", NodeSettings.DefaultUrls);
         if (string.IsNullOrWhiteSpace(settings.DataDir))
         {
             throw new SettingsException("dataDir", "must not be empty (flag --data-dir, env DISTKIT_DATA_DIR)");
@@ -34,6 +34,18 @@ internal static class NodeSettingsValidator
             throw new SettingsException("tokens", "every token must be at least 16 characters long, so it cannot be guessed (env DISTKIT_TOKENS)");
         }
 
+        RequireTokensBeyondLoopback(urls, settings);
+        if (Search.SearchModule.UrlsOf(settings) is { Count: > 0 } searchUrls)
+        {
+            RequireTokensBeyondLoopback(
+                ParseUrls(searchUrls, Search.SearchModule.UrlsKey, "flag --search-urls, env DISTKIT_SEARCH_URLS; 'none' turns it off", Search.SearchModule.DefaultUrls),
+                settings);
+        }
+    }
+
+    /// <summary>Refuses to listen beyond loopback without tokens: anyone who can reach the port could write.</summary>
+    public static void RequireTokensBeyondLoopback(IEnumerable<Uri> urls, NodeSettings settings)
+    {
         var exposed = urls.Where(u => !IsLoopback(u)).ToList();
         if (exposed.Count > 0 && settings.Tokens.Count == 0)
         {
@@ -43,12 +55,12 @@ internal static class NodeSettingsValidator
         }
     }
 
-    private static List<Uri> ParseUrls(NodeSettings settings)
+    /// <summary>Checks a list of listen addresses; <paramref name="setting"/> and <paramref name="where"/> name it in failures.</summary>
+    public static List<Uri> ParseUrls(IReadOnlyList<string> list, string setting, string where, string example)
     {
-        var list = settings.UrlList;
         if (list.Count == 0)
         {
-            throw new SettingsException("urls", "no address given (flag --urls, env DISTKIT_URLS)");
+            throw new SettingsException(setting, $"no address given ({where})");
         }
 
         var result = new List<Uri>();
@@ -58,17 +70,17 @@ internal static class NodeSettingsValidator
             var checkable = text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
             if (!Uri.TryCreate(checkable, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                throw new SettingsException("urls", $"'{text}' is not an address to listen on; write it as http://HOST:PORT, e.g. {NodeSettings.DefaultUrls}");
+                throw new SettingsException(setting, $"'{text}' is not an address to listen on; write it as http://HOST:PORT, e.g. {example}");
             }
 
             if (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
             {
-                throw new SettingsException("urls", $"'{text}' has a path; write only scheme, host and port, e.g. {NodeSettings.DefaultUrls}");
+                throw new SettingsException(setting, $"'{text}' has a path; write only scheme, host and port, e.g. {example}");
             }
 
             if (uri.Scheme == Uri.UriSchemeHttps)
             {
-                throw new SettingsException("urls", $"'{text}' uses https, which the node does not terminate yet; put a TLS proxy in front and listen on http");
+                throw new SettingsException(setting, $"'{text}' uses https, which the node does not terminate yet; put a TLS proxy in front and listen on http");
             }
 
             result.Add(uri);
