@@ -81,10 +81,35 @@ public sealed class ServeTests : IDisposable
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var result = await DistKitProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", _dir], cancellationToken: Cancel);
+        var result = await DistKitProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--search-urls", "none", "--data-dir", _dir], cancellationToken: Cancel);
 
         Assert.Equal(69, result.ExitCode);
         Assert.Contains($"cannot listen on http://127.0.0.1:{port}", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_SearchPortInUse_ExitsNonZeroNamingTheSearchSetting()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var result = await DistKitProcess.RunAsync(
+            ["serve", "--urls", $"http://127.0.0.1:{DistKit.Testing.Internal.FreePorts.Next()}", "--search-urls", $"http://127.0.0.1:{port}", "--data-dir", _dir], cancellationToken: Cancel);
+
+        Assert.Equal(69, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.Contains($"cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("--search-urls", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_SearchBeyondLoopbackWithoutTokens_RefusesToStart()
+    {
+        var result = await DistKitProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:7070", "--search-urls", "http://0.0.0.0:9200", "--data-dir", _dir], cancellationToken: Cancel);
+
+        Assert.Equal(78, result.ExitCode);
+        Assert.Contains("setting 'tokens'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

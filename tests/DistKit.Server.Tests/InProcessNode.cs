@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using DistKit.Server.Settings;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DistKit.Server.Tests;
 
@@ -18,7 +19,16 @@ internal sealed class InProcessNode : IAsyncDisposable
         Address = address;
         DataDir = dataDir;
         Http = new HttpClient { BaseAddress = address };
+        var searchAddresses = app.Services.GetRequiredService<Search.SearchListener>().Addresses;
+        SearchAddress = searchAddresses.Count > 0 ? searchAddresses[0] : null;
+        Search = SearchAddress is null ? null : new HttpClient { BaseAddress = SearchAddress };
     }
+
+    /// <summary>The Elasticsearch-compatible API's address; null when its listener is off.</summary>
+    public Uri? SearchAddress { get; }
+
+    /// <summary>A client of the Elasticsearch-compatible API; null when its listener is off.</summary>
+    public HttpClient? Search { get; }
 
     public Uri Address { get; }
 
@@ -33,6 +43,11 @@ internal sealed class InProcessNode : IAsyncDisposable
             ? settings.DataDir
             : Path.Combine(Path.GetTempPath(), "distkit-server-tests", Guid.NewGuid().ToString("N"));
         settings = (settings ?? NodeSettings.Default) with { Urls = "http://127.0.0.1:0", DataDir = dataDir, LogLevel = "warning" };
+        if (settings.Setting("Search:Urls") is null)
+        {
+            settings = settings.With("Search:Urls", "http://127.0.0.1:0");
+        }
+
         var app = DistKitNode.Build(settings);
         extraRoutes?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -54,6 +69,7 @@ internal sealed class InProcessNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Search?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (!_keepDataDir)

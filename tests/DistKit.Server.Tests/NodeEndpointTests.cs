@@ -31,7 +31,7 @@ public sealed class NodeEndpointTests
         Assert.Equal(node.DataDir, root.GetProperty("data_dir").GetString());
         var capabilities = root.GetProperty("capabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         // Only what this build serves: a capability still to come is not listed as if it were served.
-        Assert.Equal(["balancing", "config", "ids", "jobs", "locks"], capabilities.Keys.Order());
+        Assert.Equal(["balancing", "config", "ids", "jobs", "locks", "search"], capabilities.Keys.Order());
         Assert.All(capabilities.Values, engine => Assert.Equal("embedded", engine));
         Assert.True(root.GetProperty("engines").GetProperty("redis").GetBoolean());
         Assert.False(root.GetProperty("engines").GetProperty("etcd").GetBoolean());

@@ -102,9 +102,20 @@ public static class DistKitProcess
         port ??= FreePorts.Next();
         var url = $"http://127.0.0.1:{port}";
         var args = new List<string> { "serve", "--urls", url, "--data-dir", dataDir };
-        args.AddRange(extraArgs ?? []);
+        var extra = extraArgs?.ToList() ?? [];
+
+        // The search API's own listener gets a free port too, never Elasticsearch's 9200, which
+        // nodes started side by side (or a real Elasticsearch) would fight over.
+        Uri? searchAddress = null;
+        if (!extra.Contains("--search-urls"))
+        {
+            searchAddress = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+            args.AddRange(["--search-urls", searchAddress.ToString().TrimEnd('/')]);
+        }
+
+        args.AddRange(extra);
         var process = Process.Start(StartInfo(args, environment))!;
-        var handle = new ServeHandle(process, new Uri(url));
+        var handle = new ServeHandle(process, new Uri(url), searchAddress);
         await handle.WaitUntilHealthyAsync(TimeSpan.FromSeconds(20), cancellationToken);
         return handle;
     }
@@ -116,10 +127,11 @@ public static class DistKitProcess
         private readonly StringBuilder _stdout = new();
         private readonly StringBuilder _stderr = new();
 
-        internal ServeHandle(Process process, Uri address)
+        internal ServeHandle(Process process, Uri address, Uri? searchAddress)
         {
             _process = process;
             Address = address;
+            SearchAddress = searchAddress;
             process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
             process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
             process.BeginOutputReadLine();
@@ -128,6 +140,9 @@ public static class DistKitProcess
 
         /// <summary>The node's base address.</summary>
         public Uri Address { get; }
+
+        /// <summary>The Elasticsearch-compatible search API's address (null when the test chose its own).</summary>
+        public Uri? SearchAddress { get; }
 
         /// <summary>The node's process id.</summary>
         public int ProcessId => _process.Id;
