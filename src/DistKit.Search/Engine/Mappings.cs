@@ -71,6 +71,12 @@ public sealed record IndexDefinition
             throw SearchException.IllegalArgument($"Failed to parse value [{Shards}] for setting [index.number_of_shards] must be between 1 and {MaxShards}");
         }
 
+        // A timer runs at most 2^32 - 2 ms ahead (about 49 days).
+        if (RefreshInterval > TimeSpan.FromMilliseconds(uint.MaxValue - 1))
+        {
+            throw SearchException.IllegalArgument($"[index.refresh_interval] must be at most {uint.MaxValue - 1}ms, got {RefreshInterval.TotalMilliseconds}ms");
+        }
+
         if (RefreshInterval < TimeSpan.FromMilliseconds(100) && RefreshInterval != Timeout.InfiniteTimeSpan)
         {
             throw SearchException.IllegalArgument($"[index.refresh_interval] must be at least 100ms or -1, got {RefreshInterval.TotalMilliseconds}ms");

@@ -92,6 +92,12 @@ public sealed class BulkBody
                 throw SearchException.IllegalArgument($"The document on line [{sourceLine}] is not a JSON object");
             }
 
+            if (kind == "update" && (meta.IfSeqNo is not null || meta.IfPrimaryTerm is not null))
+            {
+                // As on POST /_update: a condition the update would not honour is refused, never dropped.
+                throw SearchException.IllegalArgument($"[if_seq_no] and [if_primary_term] on an update (line [{line}]) are not supported by this engine yet");
+            }
+
             if (kind == "update")
             {
                 actions.Add(new BulkAction(null, new BulkUpdate(index, meta.Id!, ReadUpdate(source.RootElement, sourceLine, meta.RetryOnConflict))));
@@ -194,7 +200,7 @@ public sealed class BulkBody
                         ifPrimaryTerm = property.Value.GetInt64();
                         break;
                     default:
-                        retry = property.Value.GetInt32();
+                        retry = Math.Clamp(property.Value.GetInt32(), 0, 100);
                         break;
                 }
             }

@@ -26,7 +26,8 @@ public static class TimeValues
         {
             if (trimmed.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(trimmed.AsSpan(0, trimmed.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
-                && amount >= 0)
+                && amount >= 0
+                && amount * milliseconds < TimeSpan.MaxValue.TotalMilliseconds)
             {
                 return TimeSpan.FromMilliseconds(amount * milliseconds);
             }

@@ -47,7 +47,8 @@ internal static partial class ElasticApi
     {
         var request = ElasticRequest.Of(context, [.. IndexOptions, "timeout", "master_timeout"]);
         var expression = request.Route("index");
-        if (expression is "_all" or "*")
+        var parts = expression.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0 || parts.Any(p => p == "_all" || p.Contains('*', StringComparison.Ordinal)))
         {
             // Elasticsearch refuses deleting everything by wildcard unless told (action.destructive_requires_name).
             throw SearchException.IllegalArgument("Wildcard expressions or all indices are not allowed");
