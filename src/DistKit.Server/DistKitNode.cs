@@ -102,7 +102,8 @@ public static class DistKitNode
         }
     }
 
-    private static string InnermostMessage(Exception e)
+    /// <summary>The message of the exception at the bottom of <paramref name="e"/>'s chain: what a one-line start-up error shows.</summary>
+    internal static string InnermostMessage(Exception e)
     {
         while (e.InnerException is not null)
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using DistKit.Configuration.Access;
 
 namespace DistKit.Server.Http;
@@ -12,13 +10,12 @@ namespace DistKit.Server.Http;
 /// </summary>
 internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IReadOnlyList<string> tokens)
 {
-    // Hashing first gives equal-length inputs, so the comparison time says nothing about the token.
-    private readonly byte[][] _tokenHashes = [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))];
+    private readonly NodeTokens _tokens = new(tokens);
 
     // Paths compare without case, as routing matches them: /V1/… reaches the same endpoints.
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_tokenHashes.Length == 0 || !context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        if (_tokens.IsEmpty || !context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
             NodeAccess.GrantAll(context);
             await next(context);
@@ -34,14 +31,7 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IReadO
         }
 
         var secret = header[Scheme.Length..].Trim();
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        var known = false;
-        foreach (var hash in _tokenHashes)
-        {
-            known |= CryptographicOperations.FixedTimeEquals(hash, presented);
-        }
-
-        if (known)
+        if (_tokens.Contains(secret))
         {
             NodeAccess.GrantAll(context);
             await next(context);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using DistKit.Search;
+using DistKit.Server.Http;
 
 namespace DistKit.Server.Search;
 
@@ -14,7 +13,7 @@ internal sealed partial class ElasticMiddleware(RequestDelegate next, ILogger<El
 {
     private const string VendorType = "application/vnd.elasticsearch+json";
 
-    private readonly byte[][] _tokenHashes = [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))];
+    private readonly NodeTokens _tokens = new(tokens);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -84,7 +83,7 @@ internal sealed partial class ElasticMiddleware(RequestDelegate next, ILogger<El
 
     private bool Authenticated(HttpContext context)
     {
-        if (_tokenHashes.Length == 0)
+        if (_tokens.IsEmpty)
         {
             return true;
         }
@@ -97,14 +96,7 @@ internal sealed partial class ElasticMiddleware(RequestDelegate next, ILogger<El
             return false;
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[(space + 1)..].Trim()));
-        var known = false;
-        foreach (var hash in _tokenHashes)
-        {
-            known |= CryptographicOperations.FixedTimeEquals(hash, presented);
-        }
-
-        return known;
+        return _tokens.Contains(header[(space + 1)..].Trim());
     }
 
     [LoggerMessage(EventId = 5200, Level = LogLevel.Error, Message = "search API {Method} {Path} failed (trace id {TraceId})")]

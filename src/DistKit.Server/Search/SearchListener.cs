@@ -62,7 +62,7 @@ internal sealed partial class SearchListener(NodeSettings settings, ISearchEngin
         catch (Exception e) when (e is IOException or SocketException)
         {
             await app.DisposeAsync();
-            throw new NodeStartupException($"cannot listen on {string.Join(", ", urls)} (setting {SearchModule.UrlsKey}, flag --search-urls): {Innermost(e).Message}", e);
+            throw new NodeStartupException($"cannot listen on {string.Join(", ", urls)} (setting {SearchModule.UrlsKey}, flag --search-urls): {DistKitNode.InnermostMessage(e)}", e);
         }
 
         _app = app;
@@ -96,14 +96,4 @@ internal sealed partial class SearchListener(NodeSettings settings, ISearchEngin
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Elasticsearch-compatible search API listening on {Addresses}")]
     private static partial void LogListening(ILogger logger, IReadOnlyList<Uri> addresses);
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
 }
