@@ -93,6 +93,12 @@ public sealed class EtcdServiceRegistry : IServiceRegistry
 
                 response = call.ResponseStream.Current;
             }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                // Cancelling aborts the HTTP/2 stream, which gRPC may report as Unavailable: the
+                // caller stopped the watch, etcd did not fail.
+                throw new OperationCanceledException("the watch was stopped", e, cancellationToken);
+            }
             catch (Exception e) when (EtcdErrors.IsOutage(e, cancellationToken))
             {
                 throw EtcdErrors.Unavailable(e);
